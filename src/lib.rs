@@ -1,0 +1,15 @@
+//! modulpos — a client for the Modul.Kassa (МодульКасса) cloud fiscalization API.
+//!
+//! Layout (data flows top to bottom):
+//! - [`ffi`]: the only `extern "C"` / `unsafe` code; JSON in, envelope out, panic boundary.
+//! - [`receipt`]: the receipt model, exact money, every validation rule and the code tables.
+//! - [`client`]: one HTTP agent per client, one function per endpoint, retries without doubles.
+//! - [`error`]: the one error type, with stable codes.
+
+pub mod client;
+pub mod error;
+pub mod ffi;
+pub mod receipt;
+
+pub use client::{Client, Config};
+pub use error::{Error, FieldIssue};
