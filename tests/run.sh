@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The one command that runs every test of the project (README "Quick start"; .ci/run calls it):
+#   1. installs what is missing (Debian: php-cli with FFI, phpunit, valgrind, a C compiler),
+#   2. builds the library and the sandbox (release),
+#   3. runs the Rust tests (library, sandbox, integration against the in-process sandbox),
+#   4. checks the generated headers in include/ match the committed ones,
+#   5. runs the C ABI test under valgrind, the Python ctypes test and the PHP test suite, each against a
+#      sandbox it starts and stops itself.
+# Every suite runs even when an earlier one failed; the exit code is non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==== %s\n' "$*"; }
+
+install_missing() {
+    local need=()
+    command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+    command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
+    command -v python3 >/dev/null 2>&1 || need+=(python3)
+    command -v php >/dev/null 2>&1 || need+=(php-cli)
+    command -v phpunit >/dev/null 2>&1 || need+=(phpunit)
+    [ ${#need[@]} -eq 0 ] && return 0
+    step "installing ${need[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+passed=()
+failed=()
+run_suite() {
+    local name="$1"
+    shift
+    step "$name"
+    if "$@"; then passed+=("$name"); else failed+=("$name"); fi
+}
+
+install_missing || { echo "could not install the test dependencies" >&2; exit 1; }
+php -m 2>/dev/null | grep -qx FFI || { echo "php has no FFI extension (Debian: php8.2-cli ships it)" >&2; exit 1; }
+
+step "build (release): library + sandbox"
+cargo build --release --workspace --locked || exit 1
+
+headers_unchanged() {
+    if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        git diff --exit-code --stat -- include/ &&
+            [ -z "$(git status --porcelain -- include/)" ] ||
+            { echo "include/ differs from the committed headers: commit the regenerated ones" >&2; return 1; }
+    else
+        echo "not a git checkout: header drift check skipped"
+    fi
+}
+
+run_suite "generated headers are committed" headers_unchanged
+run_suite "Rust tests (library, sandbox, integration)" cargo test --release --workspace --locked
+run_suite "C ABI under valgrind" bash tests/c/run.sh
+run_suite "Python ctypes" bash tests/python/run.sh
+run_suite "PHP binding (PHPUnit)" bash bindings/php/run-tests.sh
+
+step "summary"
+for s in "${passed[@]}"; do echo "  ok      $s"; done
+for s in "${failed[@]}"; do echo "  FAILED  $s"; done
+echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ]
