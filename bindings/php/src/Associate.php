@@ -1,0 +1,103 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Bigperson\ModulposApiClient;
+
+use Bigperson\ModulposApiClient\Internal\ClientHandle;
+
+/**
+ * Associates the online shop with a retail point: POST {base}/v1/associate/{retailPointUuid}
+ * with the Modul.Kassa account credentials, which are used only for this call.
+ */
+class Associate
+{
+    /** @var string */
+    private $login;
+
+    /** @var string */
+    private $password;
+
+    /** @var string */
+    private $retailPointUuid;
+
+    /** @var bool */
+    private $testMode;
+
+    /** @var string|null */
+    private $clientId;
+
+    /** @var array<string, mixed> */
+    private $options;
+
+    /**
+     * @param string                           $login           Modul.Kassa account login
+     * @param string                           $password        Modul.Kassa account password
+     * @param string                           $retailPointUuid the retail point's id
+     * @param bool                             $testMode        use the test service
+     * @param \GuzzleHttp\ClientInterface|null $client          accepted for compatibility with the
+     *                                                          original package and ignored: the
+     *                                                          native library does the HTTP
+     * @param string|null                      $clientId        set when several applications send
+     *                                                          documents for the same point
+     * @param array<string, mixed>             $options         library settings: base_url,
+     *                                                          connect_timeout_ms, timeout_ms, ...
+     */
+    public function __construct(
+        string $login,
+        string $password,
+        string $retailPointUuid,
+        bool $testMode = false,
+        ?\GuzzleHttp\ClientInterface $client = null,
+        ?string $clientId = null,
+        array $options = []
+    ) {
+        $this->login = $login;
+        $this->password = $password;
+        $this->retailPointUuid = $retailPointUuid;
+        $this->testMode = $testMode;
+        $this->clientId = $clientId;
+        $this->options = $options;
+    }
+
+    /**
+     * Associates the shop with the retail point. Calling it again makes the service issue a new
+     * password (the old one stops working).
+     *
+     * @throws Exceptions\ApiException       e.g. authentication (401), forbidden (403), not_found (404)
+     * @throws Exceptions\TransportException no answer from the service
+     *
+     * @return array ['userName' => ..., 'password' => ..., 'name' => ..., 'address' => ...]: keep
+     *               userName and password, every other call is made with them
+     */
+    public function init()
+    {
+        $handle = new ClientHandle(array_merge($this->options, ['test_mode' => $this->testMode]));
+        $request = [
+            'login' => $this->login,
+            'password' => $this->password,
+            'retail_point_id' => $this->retailPointUuid,
+        ];
+        if ($this->clientId !== null) {
+            $request['client_id'] = $this->clientId;
+        }
+
+        return $handle->associate($request);
+    }
+
+    /**
+     * Keeps the account password out of var_dump() and print_r() output.
+     *
+     * @return array<string, mixed>
+     */
+    public function __debugInfo()
+    {
+        return [
+            'login' => $this->login,
+            'password' => '***',
+            'retailPointUuid' => $this->retailPointUuid,
+            'testMode' => $this->testMode,
+            'clientId' => $this->clientId,
+        ];
+    }
+}

@@ -1,0 +1,187 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Bigperson\ModulposApiClient;
+
+use Bigperson\ModulposApiClient\Contracts\ClientInterface;
+use Bigperson\ModulposApiClient\Contracts\ModulposCashierInterface;
+use Bigperson\ModulposApiClient\Contracts\ModulposOrderInterface;
+use Bigperson\ModulposApiClient\Internal\ClientHandle;
+use Bigperson\ModulposApiClient\Internal\DocumentBuilder;
+
+/**
+ * The API client, with the credentials returned by Associate::init().
+ *
+ * One native client (an HTTP agent with keep-alive) is created on the first call and freed with
+ * this object. Every method returns the service's decoded JSON answer as an array and throws a
+ * ModulposException subclass on failure (ApiException, TransportException, ValidationException);
+ * the original validation exceptions stay as they were.
+ */
+class Client implements ClientInterface
+{
+    /** @var string */
+    private $login;
+
+    /** @var string */
+    private $password;
+
+    /** @var bool */
+    private $testMode;
+
+    /** @var array<string, mixed> */
+    private $options;
+
+    /** @var ClientHandle|null */
+    private $handle;
+
+    /** @var array|null */
+    private $lastDelivery;
+
+    /**
+     * @param string                           $login    userName returned by Associate::init()
+     * @param string                           $password password returned by Associate::init()
+     * @param bool                             $testMode use the test service
+     * @param \GuzzleHttp\ClientInterface|null $client   accepted for compatibility with the original
+     *                                                   package and ignored: the native library does the HTTP
+     * @param array<string, mixed>             $options  library settings: base_url, connect_timeout_ms,
+     *                                                   timeout_ms, max_attempts, retry_backoff_ms,
+     *                                                   allow_insecure_http, allow_unknown_values
+     */
+    public function __construct(
+        string $login,
+        string $password,
+        bool $testMode = false,
+        ?\GuzzleHttp\ClientInterface $client = null,
+        array $options = []
+    ) {
+        $this->login = $login;
+        $this->password = $password;
+        $this->testMode = $testMode;
+        $this->options = $options;
+    }
+
+    /**
+     * Fiscal-service status: GET {base}/v1/status.
+     *
+     * @return array ['status' => 'READY'|'ASSOCIATED'|'DISABLED'|'FAILED', 'dateTime' => '2019-09-17T03:31:56+00:00', ...]
+     */
+    public function getStatusFiscalService()
+    {
+        return $this->handle()->serviceStatus();
+    }
+
+    /**
+     * Validates the order and sends it: POST {base}/v2/doc. A lost answer or a 5xx is retried with
+     * the same documentUuid (max_attempts), so the service never makes a second receipt.
+     *
+     * @param ModulposOrderInterface        $order
+     * @param string|null                   $responseUrl  callback URL for the result
+     * @param bool                          $printReceipt print a paper receipt on the register
+     * @param ModulposCashierInterface|null $cashier      null: the retail point's settings
+     *
+     * @return array the document status: ['status' => 'QUEUED'|..., 'fnState' => ..., 'message' => ..., ...]
+     */
+    public function sendCheck(ModulposOrderInterface $order, $responseUrl = null, $printReceipt = false, ?ModulposCashierInterface $cashier = null)
+    {
+        $document = DocumentBuilder::build($order, $responseUrl, $printReceipt, $cashier);
+        $result = $this->handle()->sendCheck($document);
+        $this->lastDelivery = [
+            'document_id' => $result['document_id'] ?? null,
+            'attempts' => $result['delivery']['attempts'] ?? null,
+            'outcome' => $result['delivery']['outcome'] ?? null,
+        ];
+
+        return $result['document_status'];
+    }
+
+    /**
+     * Document status: GET {base}/v1/doc/{documentId}/status.
+     *
+     * @param string $documentId
+     *
+     * @return array ['status' => 'QUEUED'|'PENDING'|'PRINTED'|'WAIT_FOR_CALLBACK'|'COMPLETED'|'FAILED'|'REQUEUED',
+     *               'fnState' => ..., 'fiscalInfo' => [...]|null, 'failureInfo' => [...]|null, ...]
+     */
+    public function getStatusDocumentById($documentId)
+    {
+        return $this->handle()->status($documentId);
+    }
+
+    /**
+     * Re-runs a FAILED document: PUT {base}/v1/doc/{documentId}/re-queue.
+     *
+     * @param string $documentId
+     *
+     * @return array the document status (REQUEUED, then the usual lifecycle)
+     */
+    public function requeueDocument($documentId)
+    {
+        return $this->handle()->requeue($documentId);
+    }
+
+    /**
+     * Revokes this association: DELETE {base}/v1/associate. These credentials stop working.
+     */
+    public function deleteAssociation()
+    {
+        $this->handle()->deleteAssociation();
+    }
+
+    /**
+     * How the last sendCheck() was delivered: ['document_id' => ..., 'attempts' => N,
+     * 'outcome' => 'accepted'|'resent'|'found_existing'], or null before the first one.
+     *
+     * @return array|null
+     */
+    public function getLastDelivery()
+    {
+        return $this->lastDelivery;
+    }
+
+    /**
+     * The native handle is not copied: a clone makes its own on its first call.
+     */
+    public function __clone()
+    {
+        $this->handle = null;
+    }
+
+    /**
+     * Serializes the settings only; the native handle is made again on the first call.
+     *
+     * @return string[]
+     */
+    public function __sleep()
+    {
+        return ['login', 'password', 'testMode', 'options'];
+    }
+
+    /**
+     * Keeps the password out of var_dump() and print_r() output.
+     *
+     * @return array<string, mixed>
+     */
+    public function __debugInfo()
+    {
+        return [
+            'login' => $this->login,
+            'password' => '***',
+            'testMode' => $this->testMode,
+            'options' => $this->options,
+        ];
+    }
+
+    private function handle(): ClientHandle
+    {
+        if ($this->handle === null) {
+            $this->handle = new ClientHandle(array_merge($this->options, [
+                'login' => $this->login,
+                'password' => $this->password,
+                'test_mode' => $this->testMode,
+            ]));
+        }
+
+        return $this->handle;
+    }
+}

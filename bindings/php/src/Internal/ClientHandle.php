@@ -1,0 +1,126 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Bigperson\ModulposApiClient\Internal;
+
+use Bigperson\ModulposApiClient\Exceptions\ValidationException;
+
+/**
+ * One native client (MkClient*): its HTTP agent, credentials and settings. Freed with
+ * mk_client_free when the object is destroyed. Safe to share between calls; never serialized.
+ *
+ * @internal
+ */
+final class ClientHandle
+{
+    /** @var \FFI\CData|null MkClient* */
+    private $pointer;
+
+    /**
+     * @param array<string, mixed> $config the library's config keys (login, password, test_mode, ...)
+     */
+    public function __construct(array $config)
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('MkClient*');
+        $result = $ffi->mk_client_new(Json::encode((object) $config), \FFI::addr($out));
+        try {
+            Library::consume($result, 'mk_client_new');
+        } catch (\Throwable $e) {
+            if (!\FFI::isNull($out)) {
+                $ffi->mk_client_free($out);
+            }
+            throw $e;
+        }
+        $this->pointer = $out;
+    }
+
+    public function __destruct()
+    {
+        if ($this->pointer !== null) {
+            Library::ffi()->mk_client_free($this->pointer);
+            $this->pointer = null;
+        }
+    }
+
+    public function __clone()
+    {
+        throw new \LogicException('a native client handle cannot be cloned');
+    }
+
+    public function __sleep()
+    {
+        throw new \LogicException('a native client handle cannot be serialized');
+    }
+
+    /**
+     * @param array<string, mixed> $request
+     *
+     * @return mixed
+     */
+    public function associate(array $request)
+    {
+        return Library::call('mk_associate', $this->pointer, Json::encode($request));
+    }
+
+    /** @return mixed */
+    public function deleteAssociation()
+    {
+        return Library::call('mk_delete_association', $this->pointer);
+    }
+
+    /** @return mixed */
+    public function serviceStatus()
+    {
+        return Library::call('mk_service_status', $this->pointer);
+    }
+
+    /**
+     * @param array<string, mixed> $document
+     *
+     * @return mixed
+     */
+    public function sendCheck(array $document)
+    {
+        return Library::call('mk_send_check', $this->pointer, Json::encode($document));
+    }
+
+    /**
+     * @param mixed $documentId
+     *
+     * @return mixed
+     */
+    public function status($documentId)
+    {
+        return Library::call('mk_status', $this->pointer, self::documentId($documentId));
+    }
+
+    /**
+     * @param mixed $documentId
+     *
+     * @return mixed
+     */
+    public function requeue($documentId)
+    {
+        return Library::call('mk_requeue', $this->pointer, self::documentId($documentId));
+    }
+
+    /**
+     * @param mixed $documentId
+     */
+    private static function documentId($documentId): string
+    {
+        if (is_int($documentId) || (is_string($documentId) && strpos($documentId, "\0") === false)) {
+            return (string) $documentId;
+        }
+        throw new ValidationException(
+            'the document id must be a string without NUL bytes (or an integer)',
+            'invalid_argument',
+            null,
+            null,
+            false,
+            'documentId'
+        );
+    }
+}

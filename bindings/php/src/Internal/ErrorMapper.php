@@ -1,0 +1,207 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Bigperson\ModulposApiClient\Internal;
+
+use Bigperson\ModulposApiClient\Exceptions\ApiException;
+use Bigperson\ModulposApiClient\Exceptions\ItemsNotFound;
+use Bigperson\ModulposApiClient\Exceptions\LibraryException;
+use Bigperson\ModulposApiClient\Exceptions\ModulposException;
+use Bigperson\ModulposApiClient\Exceptions\RequiredParameterNotFound;
+use Bigperson\ModulposApiClient\Exceptions\TransportException;
+use Bigperson\ModulposApiClient\Exceptions\ValidationException;
+
+/**
+ * Turns the library's error envelope into an exception.
+ *
+ * A receipt the library rejects is first checked for the problems the original package reported
+ * with its own classes, in the order it checked them (documentUuid, checkoutDateTime, orderId,
+ * typeOperation, customerContact, items, each item's price / vatTag / quantity / name, payment
+ * items, each payment's type / sum): the first such problem becomes RequiredParameterNotFound or
+ * ItemsNotFound with the original message. Any other problem becomes a ValidationException.
+ *
+ * @internal
+ */
+final class ErrorMapper
+{
+    /** Document-level fields the original required, in its order, with its message. */
+    private const REQUIRED_DOCUMENT_FIELDS = [
+        'id' => 'documentUuid is required',
+        'checkoutDateTime' => 'checkoutDateTime is required',
+        'docNum' => 'orderId is required',
+        'docType' => 'typeOperation is required',
+        'email' => 'customerContact is required',
+    ];
+
+    /** Position fields the original required, in its order. */
+    private const REQUIRED_ITEM_FIELDS = [
+        'price' => 'price in orderItem is required',
+        'vatTag' => 'vatTag in orderItem is required',
+        'quantity' => 'quantity in orderItem is required',
+        'name' => 'name in orderItem is required',
+    ];
+
+    /** Payment fields the original required, in its order. */
+    private const REQUIRED_PAYMENT_FIELDS = [
+        'paymentType' => 'type in paymentItem is required',
+        'sum' => 'sum in paymentItem is required',
+    ];
+
+    private function __construct()
+    {
+    }
+
+    /**
+     * @param array<string, mixed> $error the envelope's `error` object
+     *
+     * @return \Exception a ModulposException, or one of the original validation exceptions
+     */
+    public static function fromEnvelopeError(array $error): \Exception
+    {
+        $code = is_string($error['code'] ?? null) ? $error['code'] : 'internal';
+        $message = is_string($error['message'] ?? null) ? $error['message'] : "modulpos error ($code)";
+        $issues = self::issues($error['issues'] ?? []);
+
+        if ($code === 'validation') {
+            $original = self::originalValidationException($issues);
+            if ($original !== null) {
+                return $original;
+            }
+        }
+
+        $httpStatus = is_int($error['http_status'] ?? null) ? $error['http_status'] : null;
+        $serviceMessage = is_string($error['service_message'] ?? null) ? $error['service_message'] : null;
+        $retryable = ($error['retryable'] ?? false) === true;
+        $field = is_string($error['field'] ?? null) ? $error['field'] : null;
+
+        return self::create($code, $message, $httpStatus, $serviceMessage, $retryable, $field, $issues);
+    }
+
+    /**
+     * The exception class for a stable error code.
+     *
+     * @param array<int, array{field: string, reason: string}> $issues
+     */
+    public static function create(
+        string $code,
+        string $message,
+        ?int $httpStatus = null,
+        ?string $serviceMessage = null,
+        bool $retryable = false,
+        ?string $field = null,
+        array $issues = []
+    ): ModulposException {
+        switch ($code) {
+            case 'validation':
+            case 'invalid_argument':
+                $class = ValidationException::class;
+                break;
+            case 'authentication':
+            case 'forbidden':
+            case 'not_found':
+            case 'rejected':
+            case 'server_error':
+            case 'malformed_response':
+                $class = ApiException::class;
+                break;
+            case 'transport':
+            case 'timeout':
+                $class = TransportException::class;
+                break;
+            default: // internal, and any code a newer library may add
+                $class = LibraryException::class;
+        }
+
+        return new $class($message, $code, $httpStatus, $serviceMessage, $retryable, $field, $issues);
+    }
+
+    /**
+     * The original package's exception for the first problem it would have found, or null.
+     *
+     * @param array<int, array{field: string, reason: string}> $issues
+     */
+    public static function originalValidationException(array $issues): ?\Exception
+    {
+        $best = null;
+        $bestRank = null;
+        foreach ($issues as $issue) {
+            $candidate = self::rankOriginal($issue['field'], $issue['reason']);
+            if ($candidate !== null && ($bestRank === null || $candidate[0] < $bestRank)) {
+                $bestRank = $candidate[0];
+                $best = $candidate[1];
+            }
+        }
+
+        return $best;
+    }
+
+    /**
+     * @return array{0: array<int, int>, 1: \Exception}|null [sort key, exception]
+     */
+    private static function rankOriginal(string $field, string $reason): ?array
+    {
+        $required = self::meansMissing($reason);
+
+        $rank = 0;
+        foreach (self::REQUIRED_DOCUMENT_FIELDS as $name => $message) {
+            if ($field === $name && $required) {
+                return [[$rank, 0, 0], new RequiredParameterNotFound($message)];
+            }
+            $rank++;
+        }
+        if ($field === 'inventPositions' && self::meansEmpty($reason)) {
+            return [[10, 0, 0], new ItemsNotFound('orderItems is required')];
+        }
+        if ($required && preg_match('/^inventPositions\[(\d+)\]\.(\w+)$/', $field, $m) === 1) {
+            $order = array_search($m[2], array_keys(self::REQUIRED_ITEM_FIELDS), true);
+            if ($order !== false) {
+                return [[11, (int) $m[1], $order], new RequiredParameterNotFound(self::REQUIRED_ITEM_FIELDS[$m[2]])];
+            }
+        }
+        if ($field === 'moneyPositions' && self::meansEmpty($reason)) {
+            return [[20, 0, 0], new ItemsNotFound('paymentItems is required')];
+        }
+        if ($required && preg_match('/^moneyPositions\[(\d+)\]\.(\w+)$/', $field, $m) === 1) {
+            $order = array_search($m[2], array_keys(self::REQUIRED_PAYMENT_FIELDS), true);
+            if ($order !== false) {
+                return [[21, (int) $m[1], $order], new RequiredParameterNotFound(self::REQUIRED_PAYMENT_FIELDS[$m[2]])];
+            }
+        }
+
+        return null;
+    }
+
+    private static function meansMissing(string $reason): bool
+    {
+        return stripos($reason, 'required') !== false
+            || stripos($reason, 'missing') !== false
+            || stripos($reason, 'empty') !== false;
+    }
+
+    private static function meansEmpty(string $reason): bool
+    {
+        return self::meansMissing($reason)
+            || stripos($reason, 'at least one') !== false;
+    }
+
+    /**
+     * @param mixed $raw
+     *
+     * @return array<int, array{field: string, reason: string}>
+     */
+    private static function issues($raw): array
+    {
+        $issues = [];
+        if (!is_array($raw)) {
+            return $issues;
+        }
+        foreach ($raw as $issue) {
+            if (is_array($issue) && is_string($issue['field'] ?? null) && is_string($issue['reason'] ?? null)) {
+                $issues[] = ['field' => $issue['field'], 'reason' => $issue['reason']];
+            }
+        }
+
+        return $issues;
+    }
+}

@@ -1,0 +1,243 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Bigperson\ModulposApiClient\Internal;
+
+use Bigperson\ModulposApiClient\Exceptions\LibraryException;
+
+/**
+ * The one FFI object of the process, and the one way to call the native library.
+ *
+ * Loading, in this order:
+ * 1. `FFI::scope('MODULPOS')` when the declarations were preloaded with `ffi.preload` (PHP-FPM:
+ *    the library is loaded once by the master process; see bin/modulpos-preload-header);
+ * 2. otherwise one `FFI::cdef()` with resources/modulpos_ffi.h (plain C declarations, no
+ *    preprocessor lines) and the first library found among:
+ *    - the path set with Config::setLibraryPath() or the env var MODULPOS_FFI_LIB (only that one),
+ *    - this package's lib/ directory,
+ *    - the repository's Cargo build output: target/release, then target/debug,
+ *    - the system loader (LD_LIBRARY_PATH, ld.so.cache).
+ * A library that cannot be found raises a LibraryException naming every place tried; one with
+ * another ABI version raises one naming both versions.
+ *
+ * Every returned string is copied with FFI::string and released with mk_string_free in a
+ * `finally`, then decoded; an error envelope becomes an exception (see ErrorMapper).
+ *
+ * @internal
+ */
+final class Library
+{
+    /** The ABI version this binding is written against (mk_abi_version()). */
+    public const ABI_VERSION = 1;
+
+    /** The FFI scope name used with ffi.preload. */
+    public const SCOPE = 'MODULPOS';
+
+    /** @var \FFI|null */
+    private static $ffi;
+
+    /** @var string|null where the library came from, for diagnostics */
+    private static $origin;
+
+    /** @var string|null set by Config::setLibraryPath() */
+    private static $configuredPath;
+
+    private function __construct()
+    {
+    }
+
+    /**
+     * Sets the library path to use instead of the lookup; must be called before the first call.
+     */
+    public static function setPath(?string $path): void
+    {
+        if (self::$ffi !== null && $path !== self::$configuredPath) {
+            throw new LibraryException(
+                'the modulpos library is already loaded from ' . self::$origin . '; set its path before the first call',
+                'invalid_argument'
+            );
+        }
+        self::$configuredPath = $path;
+    }
+
+    /** The process's FFI object; loads the library on the first call. */
+    public static function ffi(): \FFI
+    {
+        if (self::$ffi === null) {
+            self::load();
+        }
+
+        return self::$ffi;
+    }
+
+    /** Where the library was loaded from: "ffi.preload scope MODULPOS" or a file path. */
+    public static function origin(): string
+    {
+        self::ffi();
+
+        return (string) self::$origin;
+    }
+
+    /** The library's version string (mk_version()). */
+    public static function version(): string
+    {
+        return self::ffi()->mk_version();
+    }
+
+    /** The declaration file given to FFI::cdef (and the base of the ffi.preload file). */
+    public static function headerPath(): string
+    {
+        return dirname(__DIR__, 2) . '/resources/modulpos_ffi.h';
+    }
+
+    /**
+     * Every place the lookup tries, in order (the configured path or MODULPOS_FFI_LIB alone when set).
+     *
+     * @return string[]
+     */
+    public static function candidates(): array
+    {
+        $explicit = self::$configuredPath;
+        if ($explicit === null || $explicit === '') {
+            $env = getenv('MODULPOS_FFI_LIB');
+            $explicit = $env === false ? null : $env;
+        }
+        if ($explicit !== null && $explicit !== '') {
+            return [$explicit];
+        }
+        $file = self::fileName();
+        $package = dirname(__DIR__, 2);
+        $repository = dirname($package, 2);
+
+        return [
+            $package . '/lib/' . $file,
+            $repository . '/target/release/' . $file,
+            $repository . '/target/debug/' . $file,
+            $file,
+        ];
+    }
+
+    /**
+     * Calls a library function that returns an owned envelope and returns the envelope's `data`.
+     *
+     * @param mixed ...$arguments
+     *
+     * @return mixed
+     */
+    public static function call(string $function, ...$arguments)
+    {
+        return self::consume(self::ffi()->$function(...$arguments), $function);
+    }
+
+    /**
+     * Takes ownership of an envelope returned by the library: copies it, frees it, decodes it, and
+     * returns `data` or throws the mapped exception.
+     *
+     * @param \FFI\CData|null $pointer
+     *
+     * @return mixed
+     */
+    public static function consume($pointer, string $function)
+    {
+        if ($pointer === null || \FFI::isNull($pointer)) {
+            throw new LibraryException("$function returned NULL instead of a result (a bug in the library)", 'internal');
+        }
+        try {
+            $json = \FFI::string($pointer);
+        } finally {
+            self::$ffi->mk_string_free($pointer);
+        }
+        try {
+            $envelope = json_decode($json, true, 512, JSON_THROW_ON_ERROR);
+        } catch (\JsonException $e) {
+            throw new LibraryException("$function returned a result that is not JSON: " . $e->getMessage(), 'internal', null, null, false, null, [], $e);
+        }
+        if (!is_array($envelope) || !array_key_exists('ok', $envelope)) {
+            throw new LibraryException("$function returned JSON that is not a result envelope", 'internal');
+        }
+        if ($envelope['ok'] === true) {
+            return $envelope['data'] ?? null;
+        }
+        throw ErrorMapper::fromEnvelopeError(is_array($envelope['error'] ?? null) ? $envelope['error'] : []);
+    }
+
+    private static function load(): void
+    {
+        $preload = (string) ini_get('ffi.preload');
+        if ($preload !== '') {
+            try {
+                $ffi = \FFI::scope(self::SCOPE);
+                self::checkAbi($ffi, 'the ffi.preload scope ' . self::SCOPE . " ($preload)");
+                self::$ffi = $ffi;
+                self::$origin = 'ffi.preload scope ' . self::SCOPE;
+
+                return;
+            } catch (\FFI\Exception $e) {
+                // ffi.preload holds other libraries' declarations only: fall back to FFI::cdef.
+            }
+        }
+
+        $header = self::headerPath();
+        $declarations = @file_get_contents($header);
+        if ($declarations === false) {
+            throw new LibraryException("cannot read the modulpos declaration file $header", 'library_not_found');
+        }
+
+        $tried = [];
+        foreach (self::candidates() as $candidate) {
+            $isBareName = strpos($candidate, '/') === false && strpos($candidate, '\\') === false;
+            if (!$isBareName && !is_file($candidate)) {
+                $tried[] = "$candidate (no such file)";
+                continue;
+            }
+            try {
+                $ffi = \FFI::cdef($declarations, $candidate);
+            } catch (\FFI\Exception $e) {
+                $tried[] = ($isBareName ? "$candidate (system loader)" : $candidate) . ' (' . $e->getMessage() . ')';
+                continue;
+            }
+            self::checkAbi($ffi, $candidate);
+            self::$ffi = $ffi;
+            self::$origin = $candidate;
+
+            return;
+        }
+
+        throw new LibraryException(
+            "cannot load the modulpos native library; tried:\n  - " . implode("\n  - ", $tried)
+            . "\nBuild it with `cargo build --release` in the repository, copy it to this package's lib/ directory,"
+            . ' or set MODULPOS_FFI_LIB to its path.',
+            'library_not_found'
+        );
+    }
+
+    private static function checkAbi(\FFI $ffi, string $where): void
+    {
+        $abi = (int) $ffi->mk_abi_version();
+        if ($abi !== self::ABI_VERSION) {
+            throw new LibraryException(
+                sprintf(
+                    'the modulpos library at %s has ABI version %d, this PHP binding needs ABI version %d;'
+                    . ' install the library and the binding from the same release',
+                    $where,
+                    $abi,
+                    self::ABI_VERSION
+                ),
+                'abi_mismatch'
+            );
+        }
+    }
+
+    private static function fileName(): string
+    {
+        switch (PHP_OS_FAMILY) {
+            case 'Darwin':
+                return 'libmodulpos.dylib';
+            case 'Windows':
+                return 'modulpos.dll';
+            default:
+                return 'libmodulpos.so';
+        }
+    }
+}
