@@ -1,1 +1,574 @@
-//! The C ABI: the only `extern "C"` and `unsafe` code of the crate. (Being built: see issue 3.)
+//! The C ABI: the only `extern "C"` and `unsafe` code of the crate.
+//!
+//! Conventions (see README, "C API contract"):
+//! - Inputs are borrowed, NUL-terminated UTF-8 strings, read only during the call and never kept.
+//! - Every call that can fail returns a newly allocated JSON envelope, `{"ok":true,"data":...}`
+//!   or `{"ok":false,"error":{code,message,retryable,http_status,field,service_message,issues}}`,
+//!   which the caller frees with [`mk_string_free`] (never `free()`). These calls never return
+//!   NULL.
+//! - A NULL argument, invalid UTF-8, an input over 1 MiB, malformed or too deeply nested JSON
+//!   and wrong JSON types all come back as `invalid_argument` (or `validation`) envelopes.
+//! - Every export runs inside [`std::panic::catch_unwind`]: a panic comes back as an `internal`
+//!   envelope and never unwinds into C.
+//! - An [`MkClient`] is thread-safe: one handle may be used from many threads at once, and
+//!   freed once, after every call on it has returned.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use serde_json::{json, Map, Value};
+
+use crate::client::{AssociateRequest, Client, Config, Secret};
+use crate::error::{Error, Result, CODES};
+use crate::receipt::{self, ValidationOptions};
+
+/// The version of this C ABI; wrappers check it when they load the library. It changes only when
+/// a signature or the meaning of an existing call changes.
+pub const MK_ABI_VERSION: u32 = 1;
+
+/// The largest accepted input string, in bytes (without the terminating NUL).
+pub const MK_MAX_INPUT_BYTES: usize = 1024 * 1024;
+
+const VERSION: &CStr =
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(v) => v,
+        Err(_) => panic!("the package version contains a NUL byte"),
+    };
+
+/// Sent when even the envelope cannot be built (it cannot contain a NUL; this is a last resort).
+const FALLBACK_ENVELOPE: &str = r#"{"ok":false,"error":{"code":"internal","message":"internal error: the result could not be encoded","retryable":false,"http_status":null,"field":null,"service_message":null,"issues":[]}}"#;
+
+/// An opaque client handle: one HTTP agent (connection pool) and the credentials of one
+/// association. Created by `mk_client_new`, freed by `mk_client_free`. Thread-safe.
+pub struct MkClient {
+    client: Client,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: reading inputs, building envelopes, the panic boundary.
+
+/// Read a borrowed C string argument: not NULL, at most [`MK_MAX_INPUT_BYTES`], valid UTF-8.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string (the scan stops after
+/// `MK_MAX_INPUT_BYTES + 1` bytes, so a longer string is refused without being read to its end).
+unsafe fn read_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a str> {
+    if ptr.is_null() {
+        return Err(Error::invalid_argument(Some(name), "must not be NULL"));
+    }
+    // SAFETY: `ptr` is non-NULL and NUL-terminated (caller contract); strnlen reads at most
+    // MK_MAX_INPUT_BYTES + 1 bytes and stops at the NUL.
+    let len = unsafe { libc::strnlen(ptr, MK_MAX_INPUT_BYTES + 1) };
+    if len > MK_MAX_INPUT_BYTES {
+        return Err(Error::invalid_argument(
+            Some(name),
+            format!("is larger than {MK_MAX_INPUT_BYTES} bytes"),
+        ));
+    }
+    // SAFETY: the `len` bytes before the NUL were just measured and are borrowed for the call.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::invalid_argument(
+            Some(name),
+            format!("is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        )
+    })
+}
+
+/// Like [`read_str`], but NULL means "not given".
+unsafe fn read_optional_str<'a>(ptr: *const c_char, name: &str) -> Result<Option<&'a str>> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: same contract as `read_str`, passed on.
+        unsafe { read_str(ptr, name) }.map(Some)
+    }
+}
+
+/// Parse JSON text; serde_json's recursion limit (128) refuses deep nesting.
+fn parse_json(text: &str, name: &str) -> Result<Value> {
+    serde_json::from_str(text)
+        .map_err(|e| Error::invalid_argument(Some(name), format!("is not valid JSON: {e}")))
+}
+
+/// # Safety
+/// `ptr` is NULL or a handle from `mk_client_new` not yet freed.
+unsafe fn client_ref<'a>(ptr: *const MkClient) -> Result<&'a Client> {
+    // SAFETY: `ptr` is NULL or a live handle from `mk_client_new` (caller contract).
+    unsafe { ptr.as_ref() }
+        .map(|handle| &handle.client)
+        .ok_or_else(|| Error::invalid_argument(Some("client"), "must not be NULL"))
+}
+
+/// The `error` object of an envelope: all seven keys, always.
+pub fn error_json(e: &Error) -> Value {
+    json!({
+        "code": e.code(),
+        "message": e.to_string(),
+        "retryable": e.retryable(),
+        "http_status": e.http_status(),
+        "field": e.field(),
+        "service_message": e.service_message(),
+        "issues": e.issues(),
+    })
+}
+
+/// The envelope of a result, as JSON text.
+pub fn envelope_string(result: Result<Value>) -> String {
+    let envelope = match result {
+        Ok(data) => json!({ "ok": true, "data": data }),
+        Err(e) => json!({ "ok": false, "error": error_json(&e) }),
+    };
+    serde_json::to_string(&envelope).unwrap_or_else(|_| FALLBACK_ENVELOPE.to_owned())
+}
+
+/// Hand a string to C; it comes back through `mk_string_free`.
+fn into_c_string(s: String) -> *mut c_char {
+    CString::new(s)
+        .unwrap_or_else(|_| CString::new(FALLBACK_ENVELOPE).expect("fallback has no NUL"))
+        .into_raw()
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    let short: String = text.chars().take(500).collect();
+    format!("a panic was caught at the C boundary: {short}")
+}
+
+/// The panic boundary of every envelope-returning export.
+fn envelope_call(f: impl FnOnce() -> Result<Value>) -> *mut c_char {
+    let result = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => Err(Error::Internal(panic_message(payload.as_ref()))),
+    };
+    // Building the envelope cannot panic in practice; guard it anyway.
+    match catch_unwind(AssertUnwindSafe(|| into_c_string(envelope_string(result)))) {
+        Ok(ptr) => ptr,
+        Err(_) => std::ptr::null_mut(),
+    }
+}
+
+fn to_data<T: serde::Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::Internal(format!("cannot encode the result: {e}")))
+}
+
+/// Read the associate request: `{"login","password","retail_point_id","client_id"?}`. Values are
+/// never echoed in messages (the password is among them).
+fn associate_request(value: &Value) -> Result<AssociateRequest> {
+    let map = value
+        .as_object()
+        .ok_or_else(|| Error::invalid_argument(Some("request_json"), "must be a JSON object"))?;
+    for key in map.keys() {
+        if !["login", "password", "retail_point_id", "client_id"].contains(&key.as_str()) {
+            return Err(Error::invalid_argument(
+                Some(key),
+                "unknown field; expected login, password, retail_point_id, client_id",
+            ));
+        }
+    }
+    let string = |key: &str, required: bool| -> Result<Option<String>> {
+        match map.get(key) {
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            None | Some(Value::Null) if !required => Ok(None),
+            None | Some(Value::Null) => Err(Error::invalid_argument(Some(key), "is required")),
+            Some(_) => Err(Error::invalid_argument(Some(key), "must be a string")),
+        }
+    };
+    Ok(AssociateRequest {
+        login: string("login", true)?.unwrap_or_default(),
+        password: Secret::new(string("password", true)?.unwrap_or_default()),
+        retail_point_id: string("retail_point_id", true)?.unwrap_or_default(),
+        client_id: string("client_id", false)?,
+    })
+}
+
+/// Read the validation options: `{"allow_unknown_values":bool}`; NULL, `null` or `{}` = defaults.
+fn validation_options(value: Option<&Value>) -> Result<ValidationOptions> {
+    let mut options = ValidationOptions::default();
+    let map = match value {
+        None | Some(Value::Null) => return Ok(options),
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            return Err(Error::invalid_argument(
+                Some("options_json"),
+                "must be a JSON object",
+            ))
+        }
+    };
+    for (key, v) in map {
+        match (key.as_str(), v) {
+            ("allow_unknown_values", Value::Bool(b)) => options.allow_unknown_values = *b,
+            ("allow_unknown_values", _) => {
+                return Err(Error::invalid_argument(Some(key), "must be true or false"))
+            }
+            _ => {
+                return Err(Error::invalid_argument(
+                    Some(key),
+                    "unknown field; expected allow_unknown_values",
+                ))
+            }
+        }
+    }
+    Ok(options)
+}
+
+/// Every code table, plus the error codes.
+fn tables() -> Value {
+    let mut tables = receipt::tables_json();
+    let codes: Vec<Value> = CODES
+        .iter()
+        .map(|(code, description)| json!({ "code": code, "description": description }))
+        .collect();
+    if let Value::Object(map) = &mut tables {
+        map.insert("error_codes".into(), Value::Array(codes));
+    } else {
+        let mut map = Map::new();
+        map.insert("error_codes".into(), Value::Array(codes));
+        tables = Value::Object(map);
+    }
+    tables
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports.
+
+/// Create a client.
+///
+/// `config_json`: the config object (keys in the README: `login`, `password`, `test_mode`,
+/// `base_url`, `connect_timeout_ms`, `timeout_ms`, `max_attempts`, `retry_backoff_ms`,
+/// `allow_insecure_http`, `allow_unknown_values`); NULL or `{}` gives the defaults. Unknown keys
+/// are an `invalid_argument` error. No request is made.
+///
+/// On success `*out_client` receives a new handle, owned by the caller and freed with
+/// `mk_client_free`, and `data` is `{"base_url": "..."}`. On error `*out_client` is set to NULL.
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// `config_json` is NULL or a NUL-terminated string; `out_client` is NULL (an error) or points to
+/// writable storage for one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn mk_client_new(
+    config_json: *const c_char,
+    out_client: *mut *mut MkClient,
+) -> *mut c_char {
+    envelope_call(|| {
+        if out_client.is_null() {
+            return Err(Error::invalid_argument(
+                Some("out_client"),
+                "must not be NULL",
+            ));
+        }
+        // SAFETY: `out_client` is non-NULL and writable (caller contract).
+        unsafe { *out_client = std::ptr::null_mut() };
+        // SAFETY: `config_json` is NULL or NUL-terminated (caller contract).
+        let config = match unsafe { read_optional_str(config_json, "config_json") }? {
+            None => Config::default(),
+            Some(text) => Config::from_json_value(&parse_json(text, "config_json")?)?,
+        };
+        let client = Client::new(config)?;
+        let data = json!({ "base_url": client.base_url() });
+        // SAFETY: as above; ownership of the box passes to the caller until mk_client_free.
+        unsafe { *out_client = Box::into_raw(Box::new(MkClient { client })) };
+        Ok(data)
+    })
+}
+
+/// Free a client handle. NULL is ignored. Call it once, after every call using the handle has
+/// returned; the handle must not be used afterwards.
+///
+/// # Safety
+/// `client` is NULL or a handle from `mk_client_new` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn mk_client_free(client: *mut MkClient) {
+    if client.is_null() {
+        return;
+    }
+    // SAFETY: `client` came from Box::into_raw in mk_client_new and is freed once (contract).
+    let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(client) })));
+}
+
+/// Associate with a retail point: `POST /v1/associate/{retail_point_id}[?clientId=]`.
+///
+/// `request_json`: `{"login": "...", "password": "...", "retail_point_id": "<uuid>",
+/// "client_id": "..." (optional)}` — the *account* credentials. `data` is the service's
+/// `RetailPointAssociation` (`userName`, `password`, `name`, `address`, ...): pass `userName` and
+/// `password` as `login` and `password` to `mk_client_new` for every other call. Associating
+/// again rotates the password. The handle's own credentials are not used or changed.
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `request_json` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn mk_associate(
+    client: *const MkClient,
+    request_json: *const c_char,
+) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        let client = unsafe { client_ref(client) }?;
+        let request = associate_request(&parse_json(
+            unsafe { read_str(request_json, "request_json") }?,
+            "request_json",
+        )?)?;
+        to_data(&client.associate(&request)?)
+    })
+}
+
+/// Revoke the handle's association: `DELETE /v1/associate`. `data` is `null`.
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn mk_delete_association(client: *const MkClient) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        unsafe { client_ref(client) }?.delete_association()?;
+        Ok(Value::Null)
+    })
+}
+
+/// The fiscal service's state: `GET /v1/status`. `data` is the service's `FNStatus`
+/// (`status`: `ASSOCIATED` | `READY` | `DISABLED` | `FAILED`, `dateTime`, ...).
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// `client` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn mk_service_status(client: *const MkClient) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        to_data(&unsafe { client_ref(client) }?.service_status()?)
+    })
+}
+
+/// Validate and send a receipt: `POST /v2/doc`.
+///
+/// `document_json`: a `Document` (API section 3). It is validated first; a `validation` error
+/// means nothing was sent. A lost answer is retried with the same `id` (asking the document's
+/// status before any resend), at most `max_attempts` times. `data` is
+/// `{"document_id", "document_status": {...}, "delivery": {"attempts": N, "outcome":
+/// "accepted" | "resent" | "found_existing"}}`.
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe; blocks for up to `max_attempts` × `timeout_ms` plus backoff.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `document_json` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn mk_send_check(
+    client: *const MkClient,
+    document_json: *const c_char,
+) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        let client = unsafe { client_ref(client) }?;
+        let document = parse_json(
+            unsafe { read_str(document_json, "document_json") }?,
+            "document_json",
+        )?;
+        to_data(&client.send_document_json(&document)?)
+    })
+}
+
+/// A document's state: `GET /v1/doc/{id}/status`.
+///
+/// `document_id`: the document's `id` as plain UTF-8 text (not JSON). `data` is the service's
+/// `DocumentStatus` (`status`, `fnState`, `fiscalInfo`, `failureInfo`, `message`,
+/// `timeStatusChanged`, ...). An unknown id is a `not_found` error.
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `document_id` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn mk_status(
+    client: *const MkClient,
+    document_id: *const c_char,
+) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        let client = unsafe { client_ref(client) }?;
+        to_data(&client.document_status(unsafe { read_str(document_id, "document_id") }?)?)
+    })
+}
+
+/// Re-queue a `FAILED` document: `PUT /v1/doc/{id}/re-queue`.
+///
+/// `document_id`: the document's `id` as plain UTF-8 text (not JSON). `data` is the service's
+/// `DocumentStatus`. A document in another state is refused by the service (`rejected`).
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `document_id` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn mk_requeue(
+    client: *const MkClient,
+    document_id: *const c_char,
+) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        let client = unsafe { client_ref(client) }?;
+        to_data(&client.requeue(unsafe { read_str(document_id, "document_id") }?)?)
+    })
+}
+
+/// Validate a receipt without sending it (no client, no network).
+///
+/// `document_json`: a `Document`; `options_json`: NULL or `{"allow_unknown_values": bool}`.
+/// `data` is the normalized document, exactly as `mk_send_check` would send it; a `validation`
+/// error lists every issue in `issues` (`field` is the JSON path, `reason` why).
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// Both arguments are NULL or NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn mk_validate(
+    document_json: *const c_char,
+    options_json: *const c_char,
+) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        let options = match unsafe { read_optional_str(options_json, "options_json") }? {
+            None => validation_options(None)?,
+            Some(text) => validation_options(Some(&parse_json(text, "options_json")?))?,
+        };
+        let document = parse_json(
+            unsafe { read_str(document_json, "document_json") }?,
+            "document_json",
+        )?;
+        to_data(&receipt::parse_document(&document, &options)?)
+    })
+}
+
+/// Every code table: document types, tax modes, VAT tags, payment objects and methods, money
+/// position types, agent types, correction reasons, measure units, statuses, ... and the error
+/// codes (`error_codes`), each as a list of `{"code", "description"}`.
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+#[no_mangle]
+pub extern "C" fn mk_tables() -> *mut c_char {
+    envelope_call(|| Ok(tables()))
+}
+
+/// Free a string returned by this library. NULL is ignored. Pass only strings this library
+/// returned, each once; never pass them to `free()`.
+///
+/// # Safety
+/// `s` is NULL or a string returned by an `mk_*` call and not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn mk_string_free(s: *mut c_char) {
+    if s.is_null() {
+        return;
+    }
+    // SAFETY: `s` came from CString::into_raw in this library and is freed once (contract).
+    let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { CString::from_raw(s) })));
+}
+
+/// The library version (e.g. `"0.1.0"`): a static string, never freed. Thread-safe.
+#[no_mangle]
+pub extern "C" fn mk_version() -> *const c_char {
+    VERSION.as_ptr()
+}
+
+/// The C ABI version: 1. Wrappers check it when they load the library. Thread-safe.
+#[no_mangle]
+pub extern "C" fn mk_abi_version() -> u32 {
+    MK_ABI_VERSION
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Take an envelope back from C, parse it, free it.
+    fn take(ptr: *mut c_char) -> Value {
+        assert!(!ptr.is_null());
+        let text = unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned();
+        unsafe { mk_string_free(ptr) };
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_envelope() {
+        let v = take(envelope_call(|| panic!("boom")));
+        assert_eq!(v["ok"], false);
+        assert_eq!(v["error"]["code"], "internal");
+        assert!(v["error"]["message"].as_str().unwrap().contains("boom"));
+    }
+
+    #[test]
+    fn envelopes_always_carry_all_seven_error_keys() {
+        let v = take(envelope_call(|| Err(Error::Authentication)));
+        let error = v["error"].as_object().unwrap();
+        let mut keys: Vec<&str> = error.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "code",
+                "field",
+                "http_status",
+                "issues",
+                "message",
+                "retryable",
+                "service_message"
+            ]
+        );
+        assert_eq!(error["http_status"], 401);
+        let v = take(envelope_call(|| Ok(json!([1, 2]))));
+        assert_eq!(v, json!({"ok": true, "data": [1, 2]}));
+    }
+
+    #[test]
+    fn fallback_envelope_is_valid_json_with_all_keys() {
+        let v: Value = serde_json::from_str(FALLBACK_ENVELOPE).unwrap();
+        assert_eq!(v["error"].as_object().unwrap().len(), 7);
+    }
+
+    #[test]
+    fn associate_request_never_echoes_values() {
+        let e = associate_request(&json!({"login":"l","password":123456789,"retail_point_id":"p"}))
+            .unwrap_err();
+        assert_eq!(e.field(), Some("password"));
+        assert!(!e.to_string().contains("123456789"));
+        let e = associate_request(&json!({"login":"l","password":"p"})).unwrap_err();
+        assert_eq!(e.field(), Some("retail_point_id"));
+        let e = associate_request(&json!({"login":"l","password":"p","retail_point_id":"r","x":1}))
+            .unwrap_err();
+        assert_eq!(e.field(), Some("x"));
+        let r = associate_request(
+            &json!({"login":"l","password":"p","retail_point_id":"r","client_id":null}),
+        )
+        .unwrap();
+        assert_eq!(r.client_id, None);
+    }
+
+    #[test]
+    fn version_strings() {
+        let v = unsafe { CStr::from_ptr(mk_version()) }.to_str().unwrap();
+        assert_eq!(v, env!("CARGO_PKG_VERSION"));
+        assert_eq!(mk_abi_version(), 1);
+    }
+}

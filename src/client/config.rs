@@ -1,0 +1,448 @@
+//! The client configuration: the config JSON keys and their defaults, base URL resolution, and
+//! the checks that keep plain `http://` on loopback and every value in a sane range.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// Production API root, used when neither the config nor the environment names one.
+pub const DEFAULT_BASE_URL: &str = "https://my.modulkassa.ru/api/fn";
+/// Test (demo) API root, used in test mode when neither the config nor the environment names one.
+pub const DEFAULT_TEST_BASE_URL: &str = "https://demo.modulpos.ru/api/fn";
+/// Environment variable overriding the production API root.
+pub const ENV_BASE_URL: &str = "MODULPOS_BASE_URL";
+/// Environment variable overriding the test API root (read only in test mode).
+pub const ENV_TEST_BASE_URL: &str = "MODULPOS_TEST_BASE_URL";
+
+/// Upper bounds that keep a typo (`timeout_ms: 3e9`) from hanging a worker for a month.
+const MAX_TIMEOUT_MS: u64 = 10 * 60 * 1000;
+const MAX_ATTEMPTS: u32 = 10;
+const MAX_BACKOFF_MS: u64 = 60 * 1000;
+
+/// A secret string (a password). Its `Debug` never shows the value, and it has no `Display`.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself; call only where it is put on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+/// Client configuration; every key of the config JSON (see the README table). Unknown keys are an
+/// error, so a misspelt `timout_ms` is noticed instead of silently ignored.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Association user name (`userName` from associate). Not needed to associate.
+    pub login: Option<String>,
+    /// Association password (`password` from associate). Never shown by `Debug`.
+    pub password: Option<Secret>,
+    /// Use the test (demo) service instead of production.
+    pub test_mode: bool,
+    /// API root; overrides the environment and the built-in defaults.
+    pub base_url: Option<String>,
+    /// TCP + TLS connect timeout, milliseconds.
+    pub connect_timeout_ms: u64,
+    /// Whole-request timeout (connect, send, answer, body), milliseconds.
+    pub timeout_ms: u64,
+    /// How many times sending one document may be attempted (always with the same `id`).
+    pub max_attempts: u32,
+    /// First backoff between attempts, milliseconds; doubled per attempt.
+    pub retry_backoff_ms: u64,
+    /// Allow `http://` to a host that is not loopback (never needed in production).
+    pub allow_insecure_http: bool,
+    /// Let enum values the tables do not know yet pass validation unchecked.
+    pub allow_unknown_values: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            login: None,
+            password: None,
+            test_mode: false,
+            base_url: None,
+            connect_timeout_ms: 5_000,
+            timeout_ms: 30_000,
+            max_attempts: 3,
+            retry_backoff_ms: 200,
+            allow_insecure_http: false,
+            allow_unknown_values: false,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("login", &self.login)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("test_mode", &self.test_mode)
+            .field("base_url", &self.base_url)
+            .field("connect_timeout_ms", &self.connect_timeout_ms)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_attempts", &self.max_attempts)
+            .field("retry_backoff_ms", &self.retry_backoff_ms)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("allow_unknown_values", &self.allow_unknown_values)
+            .finish()
+    }
+}
+
+/// Keys whose values must never be echoed in an error message.
+const SECRET_KEYS: &[&str] = &["password"];
+
+impl Config {
+    /// Read a config from its JSON text (`null` or `{}` give the defaults).
+    pub fn from_json_str(json: &str) -> Result<Config> {
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| Error::invalid_argument(Some("config"), format!("not valid JSON: {e}")))?;
+        Config::from_json_value(&value)
+    }
+
+    /// Read a config from a JSON value, naming the offending key on any error and never echoing a
+    /// secret value.
+    pub fn from_json_value(value: &Value) -> Result<Config> {
+        let map = match value {
+            Value::Null => return Ok(Config::default()),
+            Value::Object(map) => map,
+            _ => {
+                return Err(Error::invalid_argument(
+                    Some("config"),
+                    "must be a JSON object",
+                ))
+            }
+        };
+        // Check key by key first (every key has a default, so a one-key object is a whole
+        // config): this names the key, which serde's own message does not.
+        for (key, v) in map {
+            let single = Value::Object([(key.clone(), v.clone())].into_iter().collect());
+            if let Err(e) = Config::deserialize(&single) {
+                let message = if SECRET_KEYS.contains(&key.as_str()) {
+                    "must be a string".to_owned()
+                } else {
+                    e.to_string()
+                };
+                return Err(Error::invalid_argument(Some(key), message));
+            }
+        }
+        Config::deserialize(value)
+            .map_err(|e| Error::invalid_argument(Some("config"), e.to_string()))
+    }
+
+    /// Check every value's range; called by `Client::new`.
+    pub fn check(&self) -> Result<()> {
+        check_range(
+            "connect_timeout_ms",
+            self.connect_timeout_ms,
+            1,
+            MAX_TIMEOUT_MS,
+        )?;
+        check_range("timeout_ms", self.timeout_ms, 1, MAX_TIMEOUT_MS)?;
+        check_range(
+            "max_attempts",
+            u64::from(self.max_attempts),
+            1,
+            u64::from(MAX_ATTEMPTS),
+        )?;
+        check_range("retry_backoff_ms", self.retry_backoff_ms, 0, MAX_BACKOFF_MS)?;
+        Ok(())
+    }
+
+    /// The API root this config points at, resolved and checked (see [`resolve_base_url`]).
+    pub fn resolved_base_url(&self) -> Result<BaseUrl> {
+        resolve_base_url(self, |name| std::env::var(name).ok())
+    }
+}
+
+fn check_range(field: &str, value: u64, min: u64, max: u64) -> Result<()> {
+    if value < min || value > max {
+        return Err(Error::invalid_argument(
+            Some(field),
+            format!("must be between {min} and {max}, got {value}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A checked API root: `scheme://host[:port][/path]`, no trailing slash, no credentials, query or
+/// fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    url: String,
+    loopback: bool,
+}
+
+impl BaseUrl {
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// Whether the host is loopback (`localhost`, `127.0.0.0/8`, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
+    }
+
+    /// `path` (starting with `/`) appended to the root.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{}", self.url, path)
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.url)
+    }
+}
+
+/// Pick the API root: the explicit `base_url`, else `MODULPOS_TEST_BASE_URL` (test mode) /
+/// `MODULPOS_BASE_URL` (production), else the built-in default; then check it. `env` looks a
+/// variable up (a parameter so tests need not touch the process environment); empty values count
+/// as unset.
+pub fn resolve_base_url(config: &Config, env: impl Fn(&str) -> Option<String>) -> Result<BaseUrl> {
+    let (field, raw) = if let Some(explicit) = &config.base_url {
+        ("base_url", explicit.clone())
+    } else {
+        let (var, default) = if config.test_mode {
+            (ENV_TEST_BASE_URL, DEFAULT_TEST_BASE_URL)
+        } else {
+            (ENV_BASE_URL, DEFAULT_BASE_URL)
+        };
+        match env(var)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+        {
+            Some(v) => (var, v),
+            None => ("base_url", default.to_owned()),
+        }
+    };
+    parse_base_url(field, &raw, config.allow_insecure_http)
+}
+
+fn parse_base_url(field: &str, raw: &str, allow_insecure_http: bool) -> Result<BaseUrl> {
+    let bad = |why: &str| Error::invalid_argument(Some(field), why.to_owned());
+    let trimmed = raw.trim().trim_end_matches('/');
+    let uri: ureq::http::Uri = trimmed
+        .parse()
+        .map_err(|_| bad("is not a valid URL (expected e.g. https://my.modulkassa.ru/api/fn)"))?;
+    let scheme = uri
+        .scheme_str()
+        .ok_or_else(|| bad("must start with https:// (or http:// for a loopback host)"))?;
+    let authority = uri.authority().ok_or_else(|| bad("has no host"))?;
+    if authority.as_str().contains('@') {
+        return Err(bad(
+            "must not contain credentials; pass login and password in the config",
+        ));
+    }
+    if uri.query().is_some() || trimmed.contains('#') {
+        return Err(bad("must not contain a query or fragment"));
+    }
+    let host = authority.host();
+    if host.is_empty() {
+        return Err(bad("has no host"));
+    }
+    let loopback = is_loopback_host(host);
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => {}
+        "http" if loopback || allow_insecure_http => {}
+        "http" => {
+            return Err(bad(
+                "plain http:// is only allowed for a loopback host (set allow_insecure_http to override)",
+            ))
+        }
+        _ => return Err(bad("must use https:// (or http:// for a loopback host)")),
+    }
+    Ok(BaseUrl {
+        url: trimmed.to_owned(),
+        loopback,
+    })
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>()
+        .map(|ip| ip.is_loopback())
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_follow_the_readme_table() {
+        let c = Config::from_json_str("{}").unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.connect_timeout_ms, 5000);
+        assert_eq!(c.timeout_ms, 30000);
+        assert_eq!(c.max_attempts, 3);
+        assert_eq!(c.retry_backoff_ms, 200);
+        assert!(!c.test_mode && !c.allow_insecure_http && !c.allow_unknown_values);
+        assert_eq!(Config::from_json_str("null").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let c = Config::from_json_str(
+            r#"{"login":"u","password":"p","test_mode":true,"base_url":"https://x.example/api/fn",
+                "connect_timeout_ms":1,"timeout_ms":2,"max_attempts":4,"retry_backoff_ms":5,
+                "allow_insecure_http":true,"allow_unknown_values":true}"#,
+        )
+        .unwrap();
+        assert_eq!(c.login.as_deref(), Some("u"));
+        assert_eq!(c.password.as_ref().unwrap().expose(), "p");
+        assert!(c.test_mode && c.allow_insecure_http && c.allow_unknown_values);
+        assert_eq!(
+            (
+                c.connect_timeout_ms,
+                c.timeout_ms,
+                c.max_attempts,
+                c.retry_backoff_ms
+            ),
+            (1, 2, 4, 5)
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let e = Config::from_json_str(r#"{"timout_ms":5}"#).unwrap_err();
+        assert_eq!(e.code(), "invalid_argument");
+        assert_eq!(e.field(), Some("timout_ms"));
+        assert!(e.to_string().contains("unknown field"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_is_named_and_secret_not_echoed() {
+        let e = Config::from_json_str(r#"{"timeout_ms":"soon"}"#).unwrap_err();
+        assert_eq!(e.field(), Some("timeout_ms"));
+        let e = Config::from_json_str(r#"{"password":9876543210}"#).unwrap_err();
+        assert_eq!(e.field(), Some("password"));
+        assert!(!e.to_string().contains("9876543210"), "{e}");
+        for bad in ["[]", "1", "\"x\"", "{", ""] {
+            let e = Config::from_json_str(bad).unwrap_err();
+            assert_eq!(e.code(), "invalid_argument", "{bad}");
+        }
+    }
+
+    #[test]
+    fn ranges_are_checked() {
+        for (json, field) in [
+            (r#"{"timeout_ms":0}"#, "timeout_ms"),
+            (r#"{"connect_timeout_ms":0}"#, "connect_timeout_ms"),
+            (r#"{"max_attempts":0}"#, "max_attempts"),
+            (r#"{"max_attempts":11}"#, "max_attempts"),
+            (r#"{"retry_backoff_ms":600001}"#, "retry_backoff_ms"),
+            (r#"{"timeout_ms":3000000000}"#, "timeout_ms"),
+        ] {
+            let e = Config::from_json_str(json).unwrap().check().unwrap_err();
+            assert_eq!(e.field(), Some(field), "{json}");
+        }
+        Config::default().check().unwrap();
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let c = Config {
+            password: Some(Secret::new("hunter2-very-secret")),
+            ..Config::default()
+        };
+        let shown = format!("{c:?} {:?}", c.password);
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("***"));
+    }
+
+    #[test]
+    fn base_url_precedence_explicit_then_env_then_default() {
+        let env = |name: &str| match name {
+            ENV_BASE_URL => Some("https://prod.example/api/fn".to_owned()),
+            ENV_TEST_BASE_URL => Some("http://127.0.0.1:9/api/fn/".to_owned()),
+            _ => None,
+        };
+        let mut c = Config::default();
+        assert_eq!(
+            resolve_base_url(&c, no_env).unwrap().as_str(),
+            DEFAULT_BASE_URL
+        );
+        assert_eq!(
+            resolve_base_url(&c, env).unwrap().as_str(),
+            "https://prod.example/api/fn"
+        );
+        c.test_mode = true;
+        assert_eq!(
+            resolve_base_url(&c, no_env).unwrap().as_str(),
+            DEFAULT_TEST_BASE_URL
+        );
+        let test = resolve_base_url(&c, env).unwrap();
+        assert_eq!(test.as_str(), "http://127.0.0.1:9/api/fn");
+        assert!(test.is_loopback());
+        c.base_url = Some("https://explicit.example/fn///".into());
+        assert_eq!(
+            resolve_base_url(&c, env).unwrap().as_str(),
+            "https://explicit.example/fn"
+        );
+        // An empty variable counts as unset.
+        c.base_url = None;
+        c.test_mode = false;
+        let empty = |_: &str| Some("  ".to_owned());
+        assert_eq!(
+            resolve_base_url(&c, empty).unwrap().as_str(),
+            DEFAULT_BASE_URL
+        );
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback_unless_allowed() {
+        for ok in [
+            "http://127.0.0.1:8080/api/fn",
+            "http://127.9.9.9/fn",
+            "http://localhost:1/api/fn",
+            "http://[::1]:8080/api/fn",
+            "https://my.modulkassa.ru/api/fn",
+        ] {
+            assert!(parse_base_url("base_url", ok, false).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://my.modulkassa.ru/api/fn",
+            "http://10.0.0.1/api/fn",
+            "http://localhost.evil.example/api/fn",
+            "ftp://127.0.0.1/fn",
+            "my.modulkassa.ru/api/fn",
+            "https://user:pass@my.modulkassa.ru/api/fn",
+            "https://my.modulkassa.ru/api/fn?x=1",
+            "",
+            "not a url",
+        ] {
+            let e = parse_base_url("base_url", bad, false).unwrap_err();
+            assert_eq!(e.field(), Some("base_url"), "{bad}");
+            assert!(!e.to_string().contains("pass@"), "{e}");
+        }
+        assert!(parse_base_url("base_url", "http://10.0.0.1/api/fn", true).is_ok());
+        // The error names the variable it came from.
+        let env = |_: &str| Some("http://example.com/fn".to_owned());
+        let e = resolve_base_url(&Config::default(), env).unwrap_err();
+        assert_eq!(e.field(), Some(ENV_BASE_URL));
+    }
+}

@@ -1,0 +1,319 @@
+//! The HTTP layer: one `ureq` agent (keep-alive pool, timeouts, rustls with certificate checks),
+//! Basic auth, a response size cap, and the mapping of every HTTP outcome onto [`Error`].
+//!
+//! Nothing here ever formats a request header into a message, so neither the password nor the
+//! `Authorization` header can reach an error.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde_json::Value;
+
+use super::config::{BaseUrl, Config, Secret};
+use crate::error::{Error, Result};
+
+/// The largest response body read; anything longer is a malformed response.
+pub const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
+/// The longest service message kept from an error body, in characters.
+const MAX_SERVICE_MESSAGE_CHARS: usize = 2000;
+
+/// Everything except RFC 3986 unreserved characters is percent-encoded in a path segment or a
+/// query value.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encode one path segment or query value.
+pub fn encode_component(s: &str) -> String {
+    utf8_percent_encode(s, COMPONENT).to_string()
+}
+
+/// A login and password for HTTP Basic auth.
+#[derive(Clone)]
+pub struct Credentials {
+    login: String,
+    password: Secret,
+}
+
+impl Credentials {
+    pub fn new(login: impl Into<String>, password: Secret) -> Self {
+        Credentials {
+            login: login.into(),
+            password,
+        }
+    }
+
+    fn header_value(&self) -> String {
+        let pair = format!("{}:{}", self.login, self.password.expose());
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        )
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("login", &self.login)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// A successful (2xx) answer.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The body as JSON, or a `malformed_response` error naming the request.
+    pub fn json(&self, what: &str) -> Result<Value> {
+        serde_json::from_slice(&self.body).map_err(|e| Error::MalformedResponse {
+            http_status: Some(self.status),
+            detail: format!("{what}: the body is not valid JSON ({e})"),
+        })
+    }
+}
+
+/// One agent per client: its connection pool gives keep-alive across calls and threads.
+pub struct Http {
+    agent: ureq::Agent,
+    base: BaseUrl,
+    timeout_ms: u64,
+}
+
+impl Http {
+    pub fn new(config: &Config, base: BaseUrl) -> Http {
+        let mut builder = ureq::Agent::config_builder()
+            // Read 4xx/5xx bodies ourselves: the service's message lives there.
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_millis(config.connect_timeout_ms)))
+            .timeout_global(Some(Duration::from_millis(config.timeout_ms)))
+            // An API answers; it does not redirect. A redirect would also drop the auth header.
+            .max_redirects(0)
+            .user_agent(concat!("modulpos/", env!("CARGO_PKG_VERSION")))
+            .accept("application/json");
+        if base.is_loopback() {
+            // A proxy from the environment must never see loopback traffic.
+            builder = builder.proxy(None);
+        }
+        // TLS: ureq's rustls defaults (webpki roots, verification on) are never relaxed here.
+        Http {
+            agent: builder.build().new_agent(),
+            base,
+            timeout_ms: config.timeout_ms,
+        }
+    }
+
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base
+    }
+
+    /// Send one request to `path` (already encoded) and return its 2xx answer, or the error its
+    /// status or failure maps to.
+    pub fn call(
+        &self,
+        method: Method,
+        path: &str,
+        auth: &Credentials,
+        json_body: Option<&[u8]>,
+    ) -> Result<Reply> {
+        let url = self.base.join(path);
+        let what = format!("{} {}", method.as_str(), path);
+        let authorization = auth.header_value();
+        let result = match method {
+            Method::Get => self
+                .agent
+                .get(&url)
+                .header("Authorization", &authorization)
+                .call(),
+            Method::Delete => self
+                .agent
+                .delete(&url)
+                .header("Authorization", &authorization)
+                .call(),
+            Method::Post | Method::Put => {
+                let request = if method == Method::Post {
+                    self.agent.post(&url)
+                } else {
+                    self.agent.put(&url)
+                };
+                let request = request.header("Authorization", &authorization);
+                match json_body {
+                    Some(body) => request
+                        .header("Content-Type", "application/json; charset=utf-8")
+                        .send(body),
+                    None => request.send_empty(),
+                }
+            }
+        };
+        let mut response = result.map_err(|e| self.map_transport_error(&what, e))?;
+        let status = response.status().as_u16();
+        if (200..300).contains(&status) {
+            let body = read_body(&mut response, &what, status)?;
+            return Ok(Reply { status, body });
+        }
+        // An error status stands on its own; a broken body only loses the service's message.
+        let body = read_body(&mut response, &what, status).unwrap_or_default();
+        Err(status_error(status, &body, &what))
+    }
+
+    fn map_transport_error(&self, what: &str, e: ureq::Error) -> Error {
+        match e {
+            ureq::Error::Timeout(kind) => Error::Timeout(format!(
+                "{what}: no answer in time ({kind:?}; timeout_ms is {})",
+                self.timeout_ms
+            )),
+            ureq::Error::Io(io) if is_timeout(&io) => Error::Timeout(format!(
+                "{what}: no answer in time (timeout_ms is {})",
+                self.timeout_ms
+            )),
+            ureq::Error::BodyExceedsLimit(limit) => Error::MalformedResponse {
+                http_status: None,
+                detail: format!("{what}: the answer is larger than {limit} bytes"),
+            },
+            other => Error::Transport(format!("{what}: {other}")),
+        }
+    }
+}
+
+fn is_timeout(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+    )
+}
+
+fn read_body(
+    response: &mut ureq::http::Response<ureq::Body>,
+    what: &str,
+    status: u16,
+) -> Result<Vec<u8>> {
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_RESPONSE_BYTES)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => Error::MalformedResponse {
+                http_status: Some(status),
+                detail: format!("{what}: the answer is larger than {MAX_RESPONSE_BYTES} bytes"),
+            },
+            ureq::Error::Timeout(_) => {
+                Error::Timeout(format!("{what}: the answer's body did not arrive in time"))
+            }
+            ureq::Error::Io(io) if is_timeout(&io) => {
+                Error::Timeout(format!("{what}: the answer's body did not arrive in time"))
+            }
+            other => Error::Transport(format!(
+                "{what}: the connection broke while reading the answer (HTTP {status}): {other}"
+            )),
+        })
+}
+
+/// Map a non-2xx status (and its body) onto the taxonomy.
+fn status_error(status: u16, body: &[u8], what: &str) -> Error {
+    let message = service_message(body);
+    match status {
+        401 => Error::Authentication,
+        403 => Error::Forbidden { message },
+        404 => Error::NotFound { message },
+        400..=499 => Error::Rejected {
+            http_status: status,
+            message,
+        },
+        500..=599 => Error::ServerError {
+            http_status: status,
+            message,
+        },
+        _ => Error::MalformedResponse {
+            http_status: Some(status),
+            detail: format!("{what}: unexpected HTTP status {status}"),
+        },
+    }
+}
+
+/// The `message` of a Spring-style JSON error body, when the body is one.
+fn service_message(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let message = value.get("message")?.as_str()?.trim();
+    if message.is_empty() {
+        return None;
+    }
+    Some(message.chars().take(MAX_SERVICE_MESSAGE_CHARS).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_are_percent_encoded() {
+        assert_eq!(encode_component("abc-1.2_3~"), "abc-1.2_3~");
+        assert_eq!(encode_component("a/b?c#d e"), "a%2Fb%3Fc%23d%20e");
+        assert_eq!(encode_component("чек"), "%D1%87%D0%B5%D0%BA");
+        assert_eq!(encode_component("../x"), "..%2Fx");
+    }
+
+    #[test]
+    fn basic_auth_header() {
+        let c = Credentials::new("Aladdin", Secret::new("open sesame"));
+        assert_eq!(c.header_value(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert!(!format!("{c:?}").contains("sesame"));
+    }
+
+    #[test]
+    fn statuses_map_onto_the_taxonomy() {
+        let spring = br#"{"timestamp":"x","status":400,"error":"Bad Request","message":"email: is required","path":"/api/fn/v2/doc"}"#;
+        let e = status_error(400, spring, "POST /v2/doc");
+        assert_eq!(e.code(), "rejected");
+        assert_eq!(e.service_message(), Some("email: is required"));
+        assert_eq!(e.http_status(), Some(400));
+        assert_eq!(status_error(401, b"", "x").code(), "authentication");
+        assert_eq!(status_error(403, b"", "x").code(), "forbidden");
+        assert_eq!(status_error(404, b"", "x").code(), "not_found");
+        assert_eq!(status_error(409, b"", "x").code(), "rejected");
+        let e = status_error(503, b"<html>busy</html>", "x");
+        assert_eq!(e.code(), "server_error");
+        assert!(e.retryable());
+        assert_eq!(e.service_message(), None);
+        assert_eq!(status_error(302, b"", "x").code(), "malformed_response");
+    }
+
+    #[test]
+    fn service_message_is_capped() {
+        let long = format!(r#"{{"message":"{}"}}"#, "я".repeat(5000));
+        assert_eq!(
+            service_message(long.as_bytes()).unwrap().chars().count(),
+            MAX_SERVICE_MESSAGE_CHARS
+        );
+        assert_eq!(service_message(br#"{"message":"  "}"#), None);
+        assert_eq!(service_message(br#"{"message":5}"#), None);
+        assert_eq!(service_message(b"[]"), None);
+    }
+}

@@ -1,0 +1,302 @@
+//! The client of the fiscalization API: one HTTP agent per client, one method per endpoint
+//! (API section 2), and sending documents without losing or doubling them.
+//!
+//! A [`Client`] is `Send + Sync`: share one (e.g. in an `Arc`) across threads; its agent's
+//! connection pool gives keep-alive to all of them.
+//!
+//! Files: `config.rs` (the config keys, base URL), `http.rs` (agent, auth, error mapping),
+//! `responses.rs` (the service's answers), `delivery.rs` (the retry loop of `send_document`).
+
+mod config;
+mod delivery;
+mod http;
+mod responses;
+
+use serde_json::Value;
+
+pub use config::{
+    resolve_base_url, BaseUrl, Config, Secret, DEFAULT_BASE_URL, DEFAULT_TEST_BASE_URL,
+    ENV_BASE_URL, ENV_TEST_BASE_URL,
+};
+pub use delivery::is_ambiguous;
+pub use http::MAX_RESPONSE_BYTES;
+pub use responses::{Association, Delivery, DocumentStatus, Outcome, SendResult, ServiceStatus};
+
+use crate::error::{Error, Result};
+use crate::receipt::{self, Document, ValidationOptions};
+use http::{encode_component, Credentials, Http, Method};
+
+/// The longest document id accepted for a status or re-queue call, in bytes.
+const MAX_DOCUMENT_ID_BYTES: usize = 256;
+
+/// A client of the fiscalization API.
+pub struct Client {
+    http: Http,
+    association: Option<Credentials>,
+    validation: ValidationOptions,
+    max_attempts: u32,
+    retry_backoff_ms: u64,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.http.base_url().as_str())
+            .field("association", &self.association)
+            .field("max_attempts", &self.max_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Account credentials and options for [`Client::associate`].
+#[derive(Debug, Clone)]
+pub struct AssociateRequest {
+    /// Account login (the my.modulkassa.ru / service login).
+    pub login: String,
+    /// Account password.
+    pub password: Secret,
+    /// The retail point's UUID.
+    pub retail_point_id: String,
+    /// Optional application id, when several applications send for one point.
+    pub client_id: Option<String>,
+}
+
+impl Client {
+    /// Build a client: check the config, resolve the base URL, create the agent. No request is
+    /// made.
+    pub fn new(config: Config) -> Result<Client> {
+        config.check()?;
+        let base = config.resolved_base_url()?;
+        let association = match (&config.login, &config.password) {
+            (Some(login), Some(password)) => Some(Credentials::new(login, password.clone())),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(Error::invalid_argument(
+                    Some("password"),
+                    "is required when login is set",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Error::invalid_argument(
+                    Some("login"),
+                    "is required when password is set",
+                ))
+            }
+        };
+        Ok(Client {
+            http: Http::new(&config, base),
+            association,
+            validation: ValidationOptions {
+                allow_unknown_values: config.allow_unknown_values,
+            },
+            max_attempts: config.max_attempts,
+            retry_backoff_ms: config.retry_backoff_ms,
+        })
+    }
+
+    /// The API root in use.
+    pub fn base_url(&self) -> &str {
+        self.http.base_url().as_str()
+    }
+
+    fn association(&self) -> Result<&Credentials> {
+        self.association.as_ref().ok_or_else(|| {
+            Error::invalid_argument(
+                Some("login"),
+                "no association credentials: associate first and pass its userName and \
+                 password as login and password in the config",
+            )
+        })
+    }
+
+    /// `POST /v1/associate/{retailPointId}[?clientId=]` with account credentials. Returns the
+    /// association credentials (`userName`, `password`) for every other call. Calling it again
+    /// for the same point rotates the password. This client keeps using its own credentials;
+    /// build a new client with the returned ones.
+    pub fn associate(&self, request: &AssociateRequest) -> Result<Association> {
+        let point = request.retail_point_id.trim();
+        if point.is_empty() {
+            return Err(Error::invalid_argument(
+                Some("retail_point_id"),
+                "must not be empty",
+            ));
+        }
+        if request.login.is_empty() {
+            return Err(Error::invalid_argument(Some("login"), "must not be empty"));
+        }
+        let mut path = format!("/v1/associate/{}", encode_component(point));
+        if let Some(client_id) = request.client_id.as_deref().filter(|c| !c.is_empty()) {
+            path.push_str("?clientId=");
+            path.push_str(&encode_component(client_id));
+        }
+        let auth = Credentials::new(&request.login, request.password.clone());
+        let reply = self.http.call(Method::Post, &path, &auth, None)?;
+        Association::from_json(reply.json(&path)?, &path, reply.status)
+    }
+
+    /// `DELETE /v1/associate`: revoke this client's association.
+    pub fn delete_association(&self) -> Result<()> {
+        self.http
+            .call(Method::Delete, "/v1/associate", self.association()?, None)
+            .map(|_| ())
+    }
+
+    /// `GET /v1/status`: the fiscal service's state.
+    pub fn service_status(&self) -> Result<ServiceStatus> {
+        let path = "/v1/status";
+        let reply = self
+            .http
+            .call(Method::Get, path, self.association()?, None)?;
+        ServiceStatus::from_json(reply.json(path)?, path, reply.status)
+    }
+
+    /// Parse and validate a receipt (JSON, API section 3) with this client's options.
+    pub fn validate(&self, document: &Value) -> Result<Document> {
+        receipt::parse_document(document, &self.validation)
+    }
+
+    /// Validate the receipt JSON, then send it (see [`Client::send_document`]).
+    pub fn send_document_json(&self, document: &Value) -> Result<SendResult> {
+        let parsed = self.validate(document)?;
+        self.send_validated(&parsed)
+    }
+
+    /// `POST /v2/doc`: send a receipt, validated first (nothing invalid reaches the network).
+    /// A lost answer is retried with the same `id`, asking the document's status before any
+    /// resend, at most `max_attempts` times; the result says how it went.
+    pub fn send_document(&self, document: &Document) -> Result<SendResult> {
+        // Validate what will really go on the wire, whoever built the Document.
+        let wire = serde_json::to_value(document)
+            .map_err(|e| Error::Internal(format!("cannot serialize the document: {e}")))?;
+        let checked = receipt::parse_document(&wire, &self.validation)?;
+        self.send_validated(&checked)
+    }
+
+    fn send_validated(&self, document: &Document) -> Result<SendResult> {
+        let auth = self.association()?;
+        let id = document.id().to_owned();
+        let body = serde_json::to_vec(document)
+            .map_err(|e| Error::Internal(format!("cannot serialize the document: {e}")))?;
+        let post_path = "/v2/doc";
+        let (document_status, delivery) = delivery::deliver(
+            self.max_attempts,
+            self.retry_backoff_ms,
+            std::thread::sleep,
+            || {
+                let reply = self.http.call(Method::Post, post_path, auth, Some(&body))?;
+                DocumentStatus::from_json(reply.json(post_path)?, post_path, reply.status)
+            },
+            || self.fetch_document_status(auth, &id),
+        )?;
+        Ok(SendResult {
+            document_id: id,
+            document_status,
+            delivery,
+        })
+    }
+
+    /// `GET /v1/doc/{id}/status`. An unknown id is a `not_found` error.
+    pub fn document_status(&self, document_id: &str) -> Result<DocumentStatus> {
+        check_document_id(document_id)?;
+        self.fetch_document_status(self.association()?, document_id)
+    }
+
+    fn fetch_document_status(&self, auth: &Credentials, id: &str) -> Result<DocumentStatus> {
+        let path = format!("/v1/doc/{}/status", encode_component(id));
+        let reply = self.http.call(Method::Get, &path, auth, None)?;
+        DocumentStatus::from_json(reply.json(&path)?, &path, reply.status)
+    }
+
+    /// `PUT /v1/doc/{id}/re-queue`: run a `FAILED` document again. The service refuses (HTTP
+    /// 400, `rejected`) documents in any other state.
+    pub fn requeue(&self, document_id: &str) -> Result<DocumentStatus> {
+        check_document_id(document_id)?;
+        let path = format!("/v1/doc/{}/re-queue", encode_component(document_id));
+        let reply = self
+            .http
+            .call(Method::Put, &path, self.association()?, None)?;
+        DocumentStatus::from_json(reply.json(&path)?, &path, reply.status)
+    }
+}
+
+fn check_document_id(id: &str) -> Result<()> {
+    let bad = |why: &str| Error::invalid_argument(Some("document_id"), why.to_owned());
+    if id.trim().is_empty() {
+        return Err(bad("must not be empty"));
+    }
+    if id.len() > MAX_DOCUMENT_ID_BYTES {
+        return Err(bad(&format!(
+            "must be at most {MAX_DOCUMENT_ID_BYTES} bytes"
+        )));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(bad("must not contain control characters"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn _client_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Client>();
+    }
+
+    #[test]
+    fn half_credentials_are_refused() {
+        let c = Config {
+            login: Some("u".into()),
+            ..Config::default()
+        };
+        assert_eq!(Client::new(c).unwrap_err().field(), Some("password"));
+        let c = Config {
+            password: Some(Secret::new("p")),
+            ..Config::default()
+        };
+        assert_eq!(Client::new(c).unwrap_err().field(), Some("login"));
+    }
+
+    #[test]
+    fn calls_needing_an_association_say_so_without_network() {
+        let c = Config {
+            base_url: Some("http://127.0.0.1:9/api/fn".into()),
+            ..Config::default()
+        };
+        let client = Client::new(c).unwrap();
+        for e in [
+            client.service_status().unwrap_err(),
+            client.delete_association().unwrap_err(),
+            client.document_status("x").unwrap_err(),
+            client.requeue("x").unwrap_err(),
+        ] {
+            assert_eq!(e.code(), "invalid_argument");
+            assert_eq!(e.field(), Some("login"));
+        }
+    }
+
+    #[test]
+    fn document_ids_are_checked() {
+        assert!(check_document_id("abc-123").is_ok());
+        for bad in ["", "  ", "a\nb", &"x".repeat(MAX_DOCUMENT_ID_BYTES + 1)] {
+            assert_eq!(
+                check_document_id(bad).unwrap_err().field(),
+                Some("document_id")
+            );
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let c = Config {
+            login: Some("user".into()),
+            password: Some(Secret::new("pa55-word-xyz")),
+            ..Config::default()
+        };
+        let client = Client::new(c).unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("pa55"), "{shown}");
+        assert!(shown.contains("user"));
+    }
+}
