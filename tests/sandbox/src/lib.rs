@@ -1,1 +1,126 @@
-//! modulpos-sandbox: a local emulator of the Modul.Kassa fiscalization API. (Being built: see issue 2.)
+//! modulpos-sandbox: a local emulator of the Modul.Kassa (МодульКасса) fiscalization API, for
+//! tests, demos and benchmarks. See `tests/sandbox/README.md` for the API it serves, the control
+//! interface (`/sandbox/...`) and the behaviours it picked where the service is undocumented.
+//!
+//! ```no_run
+//! let sandbox = modulpos_sandbox::Sandbox::start(modulpos_sandbox::SandboxConfig::default()).unwrap();
+//! println!("API root: {}", sandbox.base_url()); // http://127.0.0.1:PORT/api/fn
+//! ```
+
+pub mod app;
+pub mod callback;
+pub mod clock;
+pub mod credentials;
+pub mod decimal;
+pub mod document;
+pub mod faults;
+pub mod http;
+pub mod http_client;
+pub mod json;
+pub mod server;
+pub mod state;
+pub mod validation;
+
+use std::fmt;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+/// The sandbox's account, retail points and timing.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SandboxConfig {
+    /// Account credentials accepted by `POST /v1/associate/{retailPointId}`.
+    pub login: String,
+    pub password: String,
+    /// Retail points that can be associated; others get 404.
+    pub retail_points: Vec<String>,
+    /// Time a new (or re-queued) document spends QUEUED (REQUEUED) before PENDING.
+    pub queue_ms: u64,
+    /// Time a document spends PENDING before PRINTED (or FAILED).
+    pub print_ms: u64,
+    /// Pause between callback attempts that did not get HTTP 200.
+    pub callback_retry_ms: u64,
+    /// Callback attempts per printed document (then it stays WAIT_FOR_CALLBACK).
+    pub callback_max_attempts: u32,
+    /// `name` and `address` returned by associate.
+    pub retail_point_name: String,
+    pub retail_point_address: String,
+}
+
+pub const DEFAULT_LOGIN: &str = "sandbox-login";
+pub const DEFAULT_PASSWORD: &str = "sandbox-password";
+pub const DEFAULT_RETAIL_POINT: &str = "11111111-2222-4333-8444-555555555555";
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            login: DEFAULT_LOGIN.into(),
+            password: DEFAULT_PASSWORD.into(),
+            retail_points: vec![DEFAULT_RETAIL_POINT.into()],
+            queue_ms: 300,
+            print_ms: 300,
+            callback_retry_ms: 500,
+            callback_max_attempts: 5,
+            retail_point_name: "Sandbox shop".into(),
+            retail_point_address: "Moscow, Sandbox street 1".into(),
+        }
+    }
+}
+
+impl fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("login", &self.login)
+            .field("password", &"<redacted>")
+            .field("retail_points", &self.retail_points)
+            .field("queue_ms", &self.queue_ms)
+            .field("print_ms", &self.print_ms)
+            .field("callback_retry_ms", &self.callback_retry_ms)
+            .field("callback_max_attempts", &self.callback_max_attempts)
+            .field("retail_point_name", &self.retail_point_name)
+            .field("retail_point_address", &self.retail_point_address)
+            .finish()
+    }
+}
+
+/// A running sandbox. It stops (closing connections and joining its threads) on `stop()` or drop.
+pub struct Sandbox {
+    server: server::Server,
+}
+
+impl Sandbox {
+    /// Starts on a free port of 127.0.0.1.
+    pub fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        Sandbox::start_on("127.0.0.1:0", config)
+    }
+
+    pub fn start_on(addr: &str, config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let listener = TcpListener::bind(addr)?;
+        let app = Arc::new(app::App::new(config));
+        Ok(Sandbox {
+            server: server::Server::start(listener, app)?,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// `http://127.0.0.1:PORT` — the root of the control interface (`/sandbox/...`).
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    /// `http://127.0.0.1:PORT/api/fn` — the API root to give a client as its base URL.
+    pub fn base_url(&self) -> String {
+        format!("{}/api/fn", self.root_url())
+    }
+
+    pub fn config(&self) -> &SandboxConfig {
+        &self.server.app().config
+    }
+
+    /// Stops the server: closes connections, joins threads. Also done on drop.
+    pub fn stop(mut self) {
+        self.server.stop();
+    }
+}

@@ -1,0 +1,256 @@
+//! The `responseURL` callback: after a document prints, a background worker sends
+//! `GET <responseURL>[?&]status=SUCCESS&qr=<urlencoded qr>`. HTTP 200 completes the document;
+//! anything else is retried every `callback_retry_ms`, at most `callback_max_attempts` times, and
+//! the document stays WAIT_FOR_CALLBACK. Only loopback `http://` targets are ever contacted: this
+//! sandbox must never send traffic off the machine.
+
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::app::App;
+use crate::document::Outcome;
+use crate::http::percent_encode;
+use crate::http_client;
+use crate::state::DocumentKey;
+
+#[derive(Debug, Clone)]
+struct Job {
+    due: Instant,
+    key: DocumentKey,
+    generation: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct CallbackQueue {
+    jobs: Mutex<Vec<Job>>,
+    wake: Condvar,
+}
+
+impl CallbackQueue {
+    pub fn push(&self, due: Instant, key: DocumentKey, generation: u32) {
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Job {
+                due,
+                key,
+                generation,
+            });
+        self.wake.notify_all();
+    }
+
+    pub fn clear(&self) {
+        self.jobs.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    pub fn wake_all(&self) {
+        self.wake.notify_all();
+    }
+
+    /// Waits for the earliest due job; None once `stop()` says so.
+    fn next_due(&self, stop: impl Fn() -> bool) -> Option<Job> {
+        let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if stop() {
+                return None;
+            }
+            let now = Instant::now();
+            let earliest = jobs
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, j)| j.due)
+                .map(|(i, j)| (i, j.due));
+            let wait = match earliest {
+                Some((i, due)) if due <= now => return Some(jobs.swap_remove(i)),
+                Some((_, due)) => due - now,
+                None => Duration::from_secs(3600),
+            };
+            jobs = self
+                .wake
+                .wait_timeout(jobs, wait)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+}
+
+/// The URL the callback is sent to: the shop's URL with `status` and `qr` appended to its query.
+pub fn callback_url(response_url: &str, qr: &str) -> String {
+    // A fragment is never sent to a server.
+    let base = response_url.split('#').next().unwrap_or(response_url);
+    let separator = if !base.contains('?') {
+        "?"
+    } else if base.ends_with('?') || base.ends_with('&') {
+        ""
+    } else {
+        "&"
+    };
+    format!("{base}{separator}status=SUCCESS&qr={}", percent_encode(qr))
+}
+
+/// Splits `http://host[:port]/path?query` into a loopback socket address and the request target.
+pub fn loopback_target(url: &str) -> Result<(SocketAddr, String), String> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or("refused: only http:// callback URLs are called by the sandbox")?;
+    let (authority, target) = match rest.find(['/', '?']) {
+        Some(i) if rest.as_bytes()[i] == b'/' => (&rest[..i], rest[i..].to_string()),
+        Some(i) => (&rest[..i], format!("/{}", &rest[i..])),
+        None => (rest, "/".to_string()),
+    };
+    if authority.contains('@') {
+        return Err("refused: user info in callback URL".into());
+    }
+    let with_port = if authority.starts_with('[') {
+        if authority.contains("]:") {
+            authority.to_string()
+        } else {
+            format!("{authority}:80")
+        }
+    } else if authority.contains(':') {
+        authority.to_string()
+    } else {
+        format!("{authority}:80")
+    };
+    let host = with_port
+        .rsplit_once(':')
+        .map(|(h, _)| h.trim_start_matches('[').trim_end_matches(']'))
+        .unwrap_or("");
+    // Resolve only names that are loopback by definition; never ask DNS about anything else.
+    let loopback_name = host.eq_ignore_ascii_case("localhost");
+    if !loopback_name && host.parse::<IpAddr>().is_err() {
+        return Err(format!(
+            "refused: callback host {host} is not a loopback address"
+        ));
+    }
+    let addr = with_port
+        .to_socket_addrs()
+        .map_err(|e| format!("bad callback address: {e}"))?
+        .find(|a| a.ip().is_loopback())
+        .ok_or_else(|| format!("refused: callback host {host} is not a loopback address"))?;
+    Ok((addr, target))
+}
+
+/// Sends one callback; Ok(()) when the shop answered HTTP 200.
+fn send_callback(url: &str) -> Result<(), String> {
+    let (addr, target) = loopback_target(url)?;
+    let response = http_client::get_once(
+        addr,
+        &target,
+        Duration::from_secs(2),
+        Duration::from_secs(5),
+    )
+    .map_err(|e| format!("callback failed: {e}"))?;
+    if response.status == 200 {
+        Ok(())
+    } else {
+        Err(format!("callback answered HTTP {}", response.status))
+    }
+}
+
+/// The worker loop; returns when the app shuts down.
+pub fn run_worker(app: Arc<App>) {
+    let stop = || app.shutdown.load(Ordering::Relaxed);
+    while let Some(job) = app.callbacks.next_due(stop) {
+        // Read what to send, without holding the lock during the HTTP call.
+        let url = {
+            let state = app.lock();
+            let Some(document) = state.documents.get(&job.key) else {
+                continue;
+            };
+            let (Some(response_url), Outcome::Print(fiscal)) =
+                (&document.response_url, &document.run.outcome)
+            else {
+                continue;
+            };
+            if document.run.generation != job.generation || document.callback.completed_at.is_some()
+            {
+                continue;
+            }
+            callback_url(response_url, &document.qr(fiscal, app.timing()))
+        };
+        let result = send_callback(&url);
+        let mut state = app.lock();
+        let Some(document) = state.documents.get_mut(&job.key) else {
+            continue;
+        };
+        if document.run.generation != job.generation {
+            continue;
+        }
+        document.callback.attempts += 1;
+        let attempts = document.callback.attempts;
+        match result {
+            Ok(()) => {
+                document.callback.completed_at = Some(SystemTime::now());
+                document.callback.last_error = None;
+            }
+            Err(error) => {
+                document.callback.last_error = Some(error);
+                if attempts < app.config.callback_max_attempts {
+                    let due = Instant::now() + Duration::from_millis(app.config.callback_retry_ms);
+                    app.callbacks.push(due, job.key.clone(), job.generation);
+                }
+            }
+        }
+        if let Some(counter) = state.counters.get_mut(&job.key.1) {
+            counter.callback_attempts += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appends_status_and_qr_to_the_query() {
+        let qr = "t=20190904T0714&s=200.00&fn=1&i=2&fp=3&n=1";
+        let enc = "t%3D20190904T0714%26s%3D200.00%26fn%3D1%26i%3D2%26fp%3D3%26n%3D1";
+        assert_eq!(
+            callback_url("http://127.0.0.1:8/cb", qr),
+            format!("http://127.0.0.1:8/cb?status=SUCCESS&qr={enc}")
+        );
+        assert_eq!(
+            callback_url("http://h/cb?order=5", qr),
+            format!("http://h/cb?order=5&status=SUCCESS&qr={enc}")
+        );
+        assert_eq!(
+            callback_url("http://h/cb?", qr),
+            format!("http://h/cb?status=SUCCESS&qr={enc}")
+        );
+        assert_eq!(
+            callback_url("http://h/cb?a=1#frag", qr),
+            format!("http://h/cb?a=1&status=SUCCESS&qr={enc}")
+        );
+    }
+
+    #[test]
+    fn calls_only_loopback_http_targets() {
+        let (addr, target) = loopback_target("http://127.0.0.1:8080/cb?x=1").unwrap();
+        assert_eq!(
+            (addr.to_string().as_str(), target.as_str()),
+            ("127.0.0.1:8080", "/cb?x=1")
+        );
+        let (addr, target) = loopback_target("http://[::1]:81?x=1").unwrap();
+        assert_eq!(
+            (addr.to_string().as_str(), target.as_str()),
+            ("[::1]:81", "/?x=1")
+        );
+        assert_eq!(loopback_target("http://127.0.0.2").unwrap().0.port(), 80);
+        assert!(loopback_target("http://localhost:9/").is_ok());
+        for refused in [
+            "https://127.0.0.1/cb",
+            "http://10.0.0.1/cb",
+            "http://example.com/cb",
+            "http://user@127.0.0.1/cb",
+            "http://8.8.8.8:80/",
+        ] {
+            assert!(
+                loopback_target(refused).unwrap_err().starts_with("refused"),
+                "{refused}"
+            );
+        }
+    }
+}

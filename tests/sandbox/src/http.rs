@@ -1,0 +1,502 @@
+//! HTTP/1.1 message reading and writing on a blocking stream: request heads with a size cap,
+//! `Content-Length` and chunked bodies with a size cap, `Expect: 100-continue`, keep-alive.
+
+use std::io::{self, BufRead, Write};
+use std::time::Instant;
+
+/// Largest request head (request line + headers) accepted; larger → 431.
+pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// Largest request body accepted; larger → 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    /// The path as sent, without the query (still percent-encoded).
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Whether the client wants the connection kept open after the answer.
+    pub keep_alive: bool,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of a query parameter, percent-decoded (`+` is a space, as in forms).
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        self.query.as_deref()?.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k, true).as_deref() == Some(name))
+                .then(|| percent_decode(v, true))
+                .flatten()
+        })
+    }
+}
+
+/// Why no request could be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The peer closed (or went idle past the keep-alive timeout) between requests: no answer.
+    Closed,
+    /// The request was cut off or too slow; there is nobody to answer.
+    Aborted,
+    /// The request is invalid: answer with this status and a reason, then close.
+    Reject(u16, String),
+}
+
+/// Reads one request. Waiting for its first byte is bounded by the caller's read timeout (the
+/// keep-alive idle time); then `on_first_byte` is called, which returns the deadline for the whole
+/// request (and may shorten the per-read timeout), so a client that trickles bytes cannot hold a
+/// worker forever.
+pub fn read_request<R: BufRead, W: Write>(
+    reader: &mut R,
+    writer: &mut W,
+    on_first_byte: impl FnOnce() -> Instant,
+) -> Result<Request, ReadError> {
+    match reader.fill_buf() {
+        Ok([]) | Err(_) => return Err(ReadError::Closed),
+        Ok(_) => (),
+    }
+    let deadline = on_first_byte();
+    let mut budget = MAX_HEAD_BYTES;
+    let mut request_line = read_line(reader, &mut budget, deadline)?;
+    // Empty lines before a request line are ignored (RFC 9112 §2.2).
+    while request_line.is_empty() {
+        request_line = read_line(reader, &mut budget, deadline)?;
+    }
+    let mut parts = request_line.split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ReadError::Reject(400, "malformed request line".into()));
+    };
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ReadError::Reject(400, "malformed method".into()));
+    }
+    let http10 = match version {
+        "HTTP/1.1" => false,
+        "HTTP/1.0" => true,
+        _ => {
+            return Err(ReadError::Reject(
+                505,
+                "only HTTP/1.0 and HTTP/1.1 are served".into(),
+            ))
+        }
+    };
+    if !target.starts_with('/') {
+        return Err(ReadError::Reject(
+            400,
+            "request target must be an absolute path".into(),
+        ));
+    }
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p.to_string(), Some(q.to_string())),
+        None => (target.to_string(), None),
+    };
+
+    let mut headers = Vec::new();
+    loop {
+        let line = read_line(reader, &mut budget, deadline)?;
+        if line.is_empty() {
+            break;
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(ReadError::Reject(400, "malformed header line".into()));
+        };
+        if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace()) {
+            return Err(ReadError::Reject(400, "malformed header name".into()));
+        }
+        headers.push((name.to_string(), value.trim().to_string()));
+        if headers.len() > 100 {
+            return Err(ReadError::Reject(431, "too many header fields".into()));
+        }
+    }
+    let mut request = Request {
+        method: method.to_string(),
+        path,
+        query,
+        headers,
+        body: Vec::new(),
+        keep_alive: false,
+    };
+    let connection = request
+        .header("Connection")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    request.keep_alive = if http10 {
+        connection.contains("keep-alive")
+    } else {
+        !connection.contains("close")
+    };
+
+    let chunked = match request.header("Transfer-Encoding") {
+        None => false,
+        Some(te) if te.eq_ignore_ascii_case("chunked") => true,
+        Some(_) => {
+            return Err(ReadError::Reject(
+                501,
+                "unsupported Transfer-Encoding".into(),
+            ))
+        }
+    };
+    let content_length = match request.header("Content-Length") {
+        None => None,
+        Some(_) if chunked => {
+            return Err(ReadError::Reject(
+                400,
+                "both Content-Length and Transfer-Encoding".into(),
+            ));
+        }
+        Some(v) => match v.parse::<u64>() {
+            Ok(n) if v.bytes().all(|b| b.is_ascii_digit()) => Some(n),
+            _ => return Err(ReadError::Reject(400, "invalid Content-Length".into())),
+        },
+    };
+    if request
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
+        .count()
+        > 1
+    {
+        return Err(ReadError::Reject(400, "repeated Content-Length".into()));
+    }
+    if content_length.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(ReadError::Reject(
+            413,
+            format!("body larger than {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    let expects_body = chunked || content_length.is_some_and(|n| n > 0);
+    if expects_body
+        && request
+            .header("Expect")
+            .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
+    {
+        writer
+            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+            .map_err(|_| ReadError::Aborted)?;
+        writer.flush().map_err(|_| ReadError::Aborted)?;
+    }
+    if chunked {
+        request.body = read_chunked(reader, deadline)?;
+    } else if let Some(n) = content_length {
+        request.body = read_exact(reader, n as usize, deadline)?;
+    }
+    Ok(request)
+}
+
+fn check_deadline(deadline: Instant) -> Result<(), ReadError> {
+    if Instant::now() > deadline {
+        Err(ReadError::Aborted)
+    } else {
+        Ok(())
+    }
+}
+
+/// Reads a CRLF- (or LF-) terminated line of at most `budget` bytes, charged to the budget.
+fn read_line<R: BufRead>(
+    reader: &mut R,
+    budget: &mut usize,
+    deadline: Instant,
+) -> Result<String, ReadError> {
+    let mut line = Vec::new();
+    loop {
+        check_deadline(deadline)?;
+        let buf = match reader.fill_buf() {
+            Ok([]) => return Err(ReadError::Aborted),
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return Err(ReadError::Aborted),
+        };
+        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if take > *budget {
+            return Err(ReadError::Reject(
+                431,
+                format!("request head larger than {MAX_HEAD_BYTES} bytes"),
+            ));
+        }
+        *budget -= take;
+        line.extend_from_slice(&buf[..take]);
+        reader.consume(take);
+        if done {
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            return String::from_utf8(line)
+                .map_err(|_| ReadError::Reject(400, "request head is not UTF-8".into()));
+        }
+    }
+}
+
+fn read_exact<R: BufRead>(
+    reader: &mut R,
+    n: usize,
+    deadline: Instant,
+) -> Result<Vec<u8>, ReadError> {
+    let mut body = Vec::with_capacity(n.min(64 * 1024));
+    while body.len() < n {
+        check_deadline(deadline)?;
+        let buf = match reader.fill_buf() {
+            Ok([]) => return Err(ReadError::Aborted),
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return Err(ReadError::Aborted),
+        };
+        let take = buf.len().min(n - body.len());
+        body.extend_from_slice(&buf[..take]);
+        reader.consume(take);
+    }
+    Ok(body)
+}
+
+fn read_chunked<R: BufRead>(reader: &mut R, deadline: Instant) -> Result<Vec<u8>, ReadError> {
+    let mut body = Vec::new();
+    let mut budget = MAX_HEAD_BYTES; // for chunk-size lines and trailers
+    loop {
+        let line = read_line(reader, &mut budget, deadline)?;
+        let size_text = line.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16)
+            .ok()
+            .filter(|_| !size_text.is_empty() && size_text.len() <= 8)
+            .ok_or_else(|| ReadError::Reject(400, "invalid chunk size".into()))?;
+        if size == 0 {
+            // Trailers until an empty line.
+            while !read_line(reader, &mut budget, deadline)?.is_empty() {}
+            return Ok(body);
+        }
+        if body.len() + size > MAX_BODY_BYTES {
+            return Err(ReadError::Reject(
+                413,
+                format!("body larger than {MAX_BODY_BYTES} bytes"),
+            ));
+        }
+        body.extend(read_exact(reader, size, deadline)?);
+        if !read_line(reader, &mut budget, deadline)?.is_empty() {
+            return Err(ReadError::Reject(400, "chunk not followed by CRLF".into()));
+        }
+    }
+}
+
+/// Decodes `%XX` escapes (and `+` as space when `plus_is_space`); None if invalid or not UTF-8.
+pub fn percent_decode(text: &str, plus_is_space: bool) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Encodes everything but RFC 3986 unreserved characters.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
+
+impl Response {
+    pub fn new(status: u16) -> Response {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn json(status: u16, value: &serde_json::Value) -> Response {
+        Response::with_body(status, JSON_CONTENT_TYPE, value.to_string().into_bytes())
+    }
+
+    pub fn with_body(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+        Response {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Response {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Serializes the head. `Content-Length` is always the full body length.
+    pub fn head_bytes(&self, keep_alive: bool) -> Vec<u8> {
+        let mut head = format!(
+            "HTTP/1.1 {} {}\r\n",
+            self.status,
+            reason_phrase(self.status)
+        );
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
+        head.push_str(if keep_alive {
+            "Connection: keep-alive\r\n\r\n"
+        } else {
+            "Connection: close\r\n\r\n"
+        });
+        head.into_bytes()
+    }
+
+    pub fn write_to<W: Write>(&self, writer: &mut W, keep_alive: bool) -> io::Result<()> {
+        let mut bytes = self.head_bytes(keep_alive);
+        bytes.extend_from_slice(&self.body);
+        writer.write_all(&bytes)?;
+        writer.flush()
+    }
+}
+
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        100 => "Continue",
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        411 => "Length Required",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        _ => "Unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::BufReader;
+    use std::time::Duration;
+
+    fn read(raw: &str) -> (Result<Request, ReadError>, Vec<u8>) {
+        let mut reader = BufReader::new(raw.as_bytes());
+        let mut written = Vec::new();
+        let result = read_request(&mut reader, &mut written, || {
+            Instant::now() + Duration::from_secs(5)
+        });
+        (result, written)
+    }
+
+    #[test]
+    fn reads_a_request_with_body_and_query() {
+        let (r, _) = read("POST /api/fn/v2/doc?clientId=a%20b+c HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcdEXTRA");
+        let r = r.unwrap();
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.path, "/api/fn/v2/doc");
+        assert_eq!(r.query_param("clientId").as_deref(), Some("a b c"));
+        assert_eq!(r.body, b"abcd");
+        assert!(r.keep_alive);
+    }
+
+    #[test]
+    fn reads_chunked_bodies_and_answers_expect_continue() {
+        let (r, written) = read(
+            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n",
+        );
+        assert_eq!(r.unwrap().body, b"abcde");
+        assert_eq!(written, b"HTTP/1.1 100 Continue\r\n\r\n");
+    }
+
+    #[test]
+    fn http10_closes_by_default() {
+        let (r, _) = read("GET / HTTP/1.0\r\n\r\n");
+        assert!(!r.unwrap().keep_alive);
+        let (r, _) = read("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assert!(!r.unwrap().keep_alive);
+    }
+
+    #[test]
+    fn rejects_bad_and_oversized_requests() {
+        let status = |raw: &str| match read(raw).0 {
+            Err(ReadError::Reject(s, _)) => s,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(status("GARBAGE\r\n\r\n"), 400);
+        assert_eq!(status("GET / HTTP/2.0\r\n\r\n"), 505);
+        assert_eq!(status("GET / HTTP/1.1\r\nBad Header\r\n\r\n"), 400);
+        assert_eq!(status("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"), 400);
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n"),
+            413
+        );
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"),
+            501
+        );
+        let huge = format!(
+            "GET / HTTP/1.1\r\nX: {}\r\n\r\n",
+            "a".repeat(MAX_HEAD_BYTES)
+        );
+        assert_eq!(status(&huge), 431);
+        assert!(matches!(read("").0, Err(ReadError::Closed)));
+        assert!(matches!(
+            read("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc").0,
+            Err(ReadError::Aborted)
+        ));
+    }
+
+    #[test]
+    fn percent_coding_round_trips() {
+        assert_eq!(
+            percent_decode(&percent_encode("t=2019&s=1.00 ж"), false).unwrap(),
+            "t=2019&s=1.00 ж"
+        );
+        assert_eq!(percent_encode("a&b=c"), "a%26b%3Dc");
+        assert_eq!(percent_decode("%zz", false), None);
+    }
+}

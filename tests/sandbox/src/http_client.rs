@@ -1,0 +1,198 @@
+//! A minimal blocking HTTP/1.1 client over std::net: used by the callback worker, and public so
+//! the sandbox's own tests and benchmark (and other tests that want a raw view of the wire) can
+//! talk to it with keep-alive and see exactly what came back, truncated bodies included.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON (panics with the body text if it is not JSON: for tests).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text()))
+    }
+}
+
+/// One keep-alive connection.
+pub struct Connection {
+    stream: TcpStream,
+    reader: BufReader<TcpStream>,
+}
+
+impl Connection {
+    pub fn connect(addr: SocketAddr) -> io::Result<Connection> {
+        Connection::connect_timeout(addr, Duration::from_secs(5), Duration::from_secs(30))
+    }
+
+    pub fn connect_timeout(
+        addr: SocketAddr,
+        connect: Duration,
+        read: Duration,
+    ) -> io::Result<Connection> {
+        let stream = TcpStream::connect_timeout(&addr, connect)?;
+        stream.set_read_timeout(Some(read))?;
+        stream.set_write_timeout(Some(read))?;
+        stream.set_nodelay(true)?;
+        let reader = BufReader::new(stream.try_clone()?);
+        Ok(Connection { stream, reader })
+    }
+
+    /// Sends a request with `Content-Length` (always, also for an empty body) and reads the answer.
+    pub fn request(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> io::Result<HttpResponse> {
+        let mut head = format!("{method} {target} HTTP/1.1\r\nHost: sandbox\r\n");
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(body);
+        self.send_raw(&bytes)?;
+        self.read_response(method == "HEAD")
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.stream.write_all(bytes)?;
+        self.stream.flush()
+    }
+
+    /// Reads one response. A body shorter than its Content-Length is an `UnexpectedEof` error; a
+    /// connection closed before any byte is `ConnectionAborted`.
+    pub fn read_response(&mut self, head_only: bool) -> io::Result<HttpResponse> {
+        loop {
+            let response = self.read_one(head_only)?;
+            if response.status != 100 {
+                return Ok(response);
+            }
+        }
+    }
+
+    fn read_line(&mut self) -> io::Result<String> {
+        let mut line = Vec::new();
+        (&mut self.reader)
+            .take(64 * 1024)
+            .read_until(b'\n', &mut line)?;
+        if !line.ends_with(b"\n") {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed mid-line",
+            ));
+        }
+        while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            line.pop();
+        }
+        String::from_utf8(line)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "non-UTF-8 head"))
+    }
+
+    fn read_one(&mut self, head_only: bool) -> io::Result<HttpResponse> {
+        if self.reader.fill_buf()?.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "connection closed without an answer",
+            ));
+        }
+        let status_line = self.read_line()?;
+        let status = status_line
+            .strip_prefix("HTTP/1.")
+            .and_then(|rest| rest.get(2..5))
+            .and_then(|code| code.parse::<u16>().ok())
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("bad status line {status_line:?}"),
+                )
+            })?;
+        let mut headers = Vec::new();
+        loop {
+            let line = self.read_line()?;
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                headers.push((name.trim().to_string(), value.trim().to_string()));
+            }
+        }
+        let mut response = HttpResponse {
+            status,
+            headers,
+            body: Vec::new(),
+        };
+        if head_only || status == 100 || status == 204 || status == 304 {
+            return Ok(response);
+        }
+        if response
+            .header("Transfer-Encoding")
+            .is_some_and(|te| te.eq_ignore_ascii_case("chunked"))
+        {
+            response.body = self.read_chunked()?;
+        } else if let Some(length) = response.header("Content-Length") {
+            let length: usize = length
+                .parse()
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad Content-Length"))?;
+            let mut body = vec![0; length];
+            self.reader.read_exact(&mut body)?;
+            response.body = body;
+        } else {
+            self.reader.read_to_end(&mut response.body)?;
+        }
+        Ok(response)
+    }
+
+    fn read_chunked(&mut self) -> io::Result<Vec<u8>> {
+        let mut body = Vec::new();
+        loop {
+            let line = self.read_line()?;
+            let size = usize::from_str_radix(line.split(';').next().unwrap_or("").trim(), 16)
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
+            if size == 0 {
+                while !self.read_line()?.is_empty() {}
+                return Ok(body);
+            }
+            let start = body.len();
+            body.resize(start + size, 0);
+            self.reader.read_exact(&mut body[start..])?;
+            self.read_line()?;
+        }
+    }
+}
+
+/// One `GET` with `Connection: close`, for callbacks.
+pub fn get_once(
+    addr: SocketAddr,
+    target: &str,
+    connect: Duration,
+    read: Duration,
+) -> io::Result<HttpResponse> {
+    let mut connection = Connection::connect_timeout(addr, connect, read)?;
+    connection.request(
+        "GET",
+        target,
+        &[("Connection", "close"), ("User-Agent", "modulpos-sandbox")],
+        b"",
+    )
+}

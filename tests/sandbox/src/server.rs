@@ -1,0 +1,219 @@
+//! The TCP side: an acceptor thread, one thread per connection (bounded), keep-alive, timeouts,
+//! and a clean shutdown that closes every connection and joins every thread.
+
+use std::collections::HashMap;
+use std::io::{BufReader, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::app::{spring_error, App, Reply};
+use crate::http::{read_request, ReadError, Response};
+
+/// How long an idle keep-alive connection is kept open.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Per-read timeout once a request has started, and the bound on reading a whole request.
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+const REQUEST_DEADLINE: Duration = Duration::from_secs(15);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
+/// Connections served at once; more are answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 256;
+
+#[derive(Default)]
+struct Connections {
+    next_id: u64,
+    /// Clones of the live streams, to shut them down on stop.
+    streams: HashMap<u64, TcpStream>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Connections {
+    fn reap_finished(&mut self) {
+        let (done, running): (Vec<_>, Vec<_>) =
+            self.threads.drain(..).partition(|t| t.is_finished());
+        self.threads = running;
+        for thread in done {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub struct Server {
+    app: Arc<App>,
+    addr: SocketAddr,
+    acceptor: Option<JoinHandle<()>>,
+    callback_worker: Option<JoinHandle<()>>,
+    connections: Arc<Mutex<Connections>>,
+}
+
+fn lock(connections: &Mutex<Connections>) -> std::sync::MutexGuard<'_, Connections> {
+    connections.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Server {
+    pub fn start(listener: TcpListener, app: Arc<App>) -> std::io::Result<Server> {
+        let addr = listener.local_addr()?;
+        let connections = Arc::new(Mutex::new(Connections::default()));
+        let callback_worker = {
+            let app = app.clone();
+            std::thread::Builder::new()
+                .name("sandbox-callbacks".into())
+                .spawn(move || crate::callback::run_worker(app))?
+        };
+        let acceptor = {
+            let (app, connections) = (app.clone(), connections.clone());
+            std::thread::Builder::new()
+                .name("sandbox-accept".into())
+                .spawn(move || accept_loop(listener, app, connections))?
+        };
+        Ok(Server {
+            app,
+            addr,
+            acceptor: Some(acceptor),
+            callback_worker: Some(callback_worker),
+            connections,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn app(&self) -> &Arc<App> {
+        &self.app
+    }
+
+    /// Stops accepting, closes every connection, joins every thread. Idempotent.
+    pub fn stop(&mut self) {
+        if self.app.shutdown.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // Wake the acceptor with a connection of our own.
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(if wake.is_ipv4() {
+                [127, 0, 0, 1].into()
+            } else {
+                std::net::Ipv6Addr::LOCALHOST.into()
+            });
+        }
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
+        let threads = {
+            let mut connections = lock(&self.connections);
+            for stream in connections.streams.values() {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+            std::mem::take(&mut connections.threads)
+        };
+        for thread in threads {
+            let _ = thread.join();
+        }
+        self.app.callbacks.wake_all();
+        if let Some(worker) = self.callback_worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn accept_loop(listener: TcpListener, app: Arc<App>, connections: Arc<Mutex<Connections>>) {
+    for stream in listener.incoming() {
+        if app.shutdown.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else {
+            // Out of file descriptors and the like: back off instead of spinning.
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        };
+        let mut registry = lock(&connections);
+        registry.reap_finished();
+        if registry.streams.len() >= MAX_CONNECTIONS {
+            drop(registry);
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = spring_error(503, "too many connections", "").write_to(&mut &stream, false);
+            continue;
+        }
+        let Ok(clone) = stream.try_clone() else {
+            continue;
+        };
+        let id = registry.next_id;
+        registry.next_id += 1;
+        registry.streams.insert(id, clone);
+        let (app, connections_for_thread) = (app.clone(), connections.clone());
+        let spawned = std::thread::Builder::new()
+            .name("sandbox-conn".into())
+            .spawn(move || {
+                serve_connection(stream, &app);
+                lock(&connections_for_thread).streams.remove(&id);
+            });
+        match spawned {
+            Ok(handle) => registry.threads.push(handle),
+            Err(_) => {
+                registry.streams.remove(&id);
+            }
+        }
+    }
+}
+
+fn serve_connection(stream: TcpStream, app: &App) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut writer = &stream;
+    loop {
+        if app.shutdown.load(Ordering::Relaxed)
+            || stream.set_read_timeout(Some(IDLE_TIMEOUT)).is_err()
+        {
+            break;
+        }
+        let on_first_byte = || {
+            let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
+            Instant::now() + REQUEST_DEADLINE
+        };
+        let request = match read_request(&mut reader, &mut writer, on_first_byte) {
+            Ok(request) => request,
+            Err(ReadError::Closed | ReadError::Aborted) => break,
+            Err(ReadError::Reject(status, reason)) => {
+                let _ = spring_error(status, &reason, "").write_to(&mut writer, false);
+                break;
+            }
+        };
+        let keep_alive = request.keep_alive;
+        match app.handle(&request) {
+            Reply::Respond(response) => {
+                let keep_alive = keep_alive && !app.shutdown.load(Ordering::Relaxed);
+                if response.write_to(&mut writer, keep_alive).is_err() || !keep_alive {
+                    break;
+                }
+            }
+            Reply::Drop => break,
+            Reply::Truncate(response) => {
+                write_truncated(&mut writer, &response);
+                break;
+            }
+        }
+    }
+    let _ = stream.shutdown(Shutdown::Both);
+}
+
+/// Head with the full Content-Length, then half of the body, then the connection is closed.
+fn write_truncated(writer: &mut &TcpStream, response: &Response) {
+    let mut bytes = response.head_bytes(false);
+    bytes.extend_from_slice(&response.body[..response.body.len() / 2]);
+    let _ = writer.write_all(&bytes);
+    let _ = writer.flush();
+}
