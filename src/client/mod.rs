@@ -26,9 +26,6 @@ use crate::error::{Error, Result};
 use crate::receipt::{self, Document, ValidationOptions};
 use http::{encode_component, Credentials, Http, Method};
 
-/// The longest document id accepted for a status or re-queue call, in bytes.
-const MAX_DOCUMENT_ID_BYTES: usize = 256;
-
 /// A client of the fiscalization API.
 pub struct Client {
     http: Http,
@@ -220,19 +217,8 @@ impl Client {
 }
 
 fn check_document_id(id: &str) -> Result<()> {
-    let bad = |why: &str| Error::invalid_argument(Some("document_id"), why.to_owned());
-    if id.trim().is_empty() {
-        return Err(bad("must not be empty"));
-    }
-    if id.len() > MAX_DOCUMENT_ID_BYTES {
-        return Err(bad(&format!(
-            "must be at most {MAX_DOCUMENT_ID_BYTES} bytes"
-        )));
-    }
-    if id.chars().any(char::is_control) {
-        return Err(bad("must not contain control characters"));
-    }
-    Ok(())
+    receipt::check_document_id(id)
+        .map_err(|reason| Error::invalid_argument(Some("document_id"), reason))
 }
 
 #[cfg(test)]
@@ -279,7 +265,8 @@ mod tests {
     #[test]
     fn document_ids_are_checked() {
         assert!(check_document_id("abc-123").is_ok());
-        for bad in ["", "  ", "a\nb", &"x".repeat(MAX_DOCUMENT_ID_BYTES + 1)] {
+        let too_long = "x".repeat(receipt::MAX_ID_CHARS + 1);
+        for bad in ["", "a\nb", too_long.as_str()] {
             assert_eq!(
                 check_document_id(bad).unwrap_err().field(),
                 Some("document_id")
