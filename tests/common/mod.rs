@@ -11,7 +11,8 @@ use modulpos_sandbox::{
 };
 use serde_json::{json, Value};
 
-pub use modulpos_sandbox::{DEFAULT_LOGIN as ACCOUNT_LOGIN, DEFAULT_PASSWORD as ACCOUNT_PASSWORD};
+pub const ACCOUNT_LOGIN: &str = DEFAULT_LOGIN;
+pub const ACCOUNT_PASSWORD: &str = DEFAULT_PASSWORD;
 pub const RETAIL_POINT: &str = DEFAULT_RETAIL_POINT;
 
 /// A sandbox with fast document timing (QUEUED → PENDING → PRINTED in ~40 ms).
