@@ -74,7 +74,8 @@ final class DocumentBuilder
             if (!$item instanceof ModulposOrderItemInterface) {
                 throw self::wrongType("inventPositions[$index]", ModulposOrderItemInterface::class, $item);
             }
-            $document['inventPositions'][] = self::position($item);
+            $position = self::position($item);
+            $document['inventPositions'][] = $position === [] ? new \stdClass() : $position;
         }
 
         $document['moneyPositions'] = [];
@@ -85,7 +86,7 @@ final class DocumentBuilder
             $money = [];
             self::put($money, 'paymentType', self::text($payment->getType()));
             self::put($money, 'sum', Json::number($payment->getSum()));
-            $document['moneyPositions'][] = $money;
+            $document['moneyPositions'][] = $money === [] ? new \stdClass() : $money;
         }
 
         return $document;

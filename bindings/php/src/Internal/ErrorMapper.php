@@ -176,7 +176,9 @@ final class ErrorMapper
     {
         return stripos($reason, 'required') !== false
             || stripos($reason, 'missing') !== false
-            || stripos($reason, 'empty') !== false;
+            || stripos($reason, 'empty') !== false
+            // A zero quantity: the original rejected it as missing (it tested the value's truthiness).
+            || stripos($reason, 'greater than 0') !== false;
     }
 
     private static function meansEmpty(string $reason): bool
