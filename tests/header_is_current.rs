@@ -1,0 +1,102 @@
+//! The committed headers match what build.rs generates from src/ffi.rs, and the PHP declaration
+//! file is free of preprocessor lines. Building this test ran build.rs, which rewrites
+//! `include/` when src/ffi.rs changed; so a clean `git status` here means the committed headers
+//! are current (the same check CI makes with `git diff --exit-code include/`).
+
+use std::path::Path;
+use std::process::Command;
+
+const EXPORTS: &[&str] = &[
+    "mk_client_new",
+    "mk_client_free",
+    "mk_associate",
+    "mk_delete_association",
+    "mk_service_status",
+    "mk_send_check",
+    "mk_status",
+    "mk_requeue",
+    "mk_validate",
+    "mk_tables",
+    "mk_string_free",
+    "mk_version",
+    "mk_abi_version",
+];
+
+fn read(relative: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn headers_are_committed_and_current() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    if !Path::new(root).join(".git").exists() {
+        eprintln!("not a git checkout; skipping the committed-header check");
+        return;
+    }
+    let output = Command::new("git")
+        .args(["status", "--porcelain", "--", "include/"])
+        .current_dir(root)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success());
+    let changes = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        changes.trim().is_empty(),
+        "include/ differs from the commit after a build; commit the regenerated headers:\n{changes}"
+    );
+}
+
+#[test]
+fn c_header_declares_every_export_with_docs() {
+    let header = read("include/modulpos.h");
+    assert!(header.contains("#ifndef MODULPOS_H"));
+    assert!(header.contains("typedef struct MkClient MkClient;"));
+    assert!(header.contains("#define MK_ABI_VERSION 1"));
+    let lines: Vec<&str> = header.lines().collect();
+    for name in EXPORTS {
+        let at = lines
+            .iter()
+            .position(|l| is_prototype(l) && l.contains(&format!("{name}(")))
+            .unwrap_or_else(|| panic!("{name} is not declared"));
+        assert_eq!(
+            lines[at - 1].trim(),
+            "*/",
+            "{name} has no doc comment right above it"
+        );
+    }
+    // Results that must be freed are `char *`, never `const char *` (PHP would lose them).
+    for name in EXPORTS {
+        if *name == "mk_version" {
+            continue;
+        }
+        assert!(!header.contains(&format!("const char *{name}(")), "{name}");
+    }
+}
+
+#[test]
+fn php_header_has_no_preprocessor_lines_and_the_same_prototypes() {
+    let php = read("include/modulpos_ffi.h");
+    for line in php.lines() {
+        assert!(
+            !line.trim_start().starts_with('#'),
+            "preprocessor line: {line}"
+        );
+        assert!(!line.contains("extern \"C\""), "{line}");
+    }
+    assert!(php.contains("typedef struct MkClient MkClient;"));
+    let header = read("include/modulpos.h");
+    let prototypes: Vec<&str> = php.lines().filter(|l| is_prototype(l)).collect();
+    for line in &prototypes {
+        assert!(
+            header.contains(line),
+            "prototype differs from modulpos.h: {line}"
+        );
+    }
+    assert_eq!(prototypes.len(), EXPORTS.len());
+}
+
+/// A declaration line (not a comment) with a parameter list.
+fn is_prototype(line: &str) -> bool {
+    line.contains('(') && !line.starts_with("/*") && !line.starts_with(' ')
+}
