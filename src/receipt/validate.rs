@@ -580,7 +580,7 @@ impl Checker<'_> {
         let gross_kopecks = line_gross_kopecks(price, quantity);
         let Some(gross) = Money::from_i128(gross_kopecks) else {
             self.issue(
-                obj.path_of("quantity"),
+                obj.path.clone(),
                 format!(
                     "price × quantity exceeds the maximum sum {} (price {price}, quantity {quantity})",
                     Money::MAX
@@ -1687,7 +1687,7 @@ mod tests {
         doc["moneyPositions"][0]["sum"] = json!(1);
         rejected(
             &doc,
-            "inventPositions[0].quantity",
+            "inventPositions[0]",
             "exceeds the maximum sum 2814749767106.55",
         );
 
