@@ -1824,4 +1824,75 @@ mod tests {
         doc["agentInfo"] = serde_json::from_str(&nested).unwrap();
         rejected(&doc, "agentInfo", "must be an object");
     }
+
+    /// Every JSON pointer of a value (objects and arrays included).
+    fn pointers(value: &Value, prefix: String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let pointer = format!("{prefix}/{key}");
+                    out.push(pointer.clone());
+                    pointers(child, pointer, out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    let pointer = format!("{prefix}/{i}");
+                    out.push(pointer.clone());
+                    pointers(child, pointer, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn any_value_in_any_place_gives_a_document_or_issues_never_a_panic() {
+        let hostile = [
+            Value::Null,
+            json!(true),
+            json!(0),
+            json!(-1),
+            json!(0.1 + 0.2),
+            json!(1e300),
+            json!(-1e-300),
+            json!(u64::MAX),
+            json!(i64::MIN),
+            json!(""),
+            json!(" "),
+            json!("\u{0}\u{1d}\n"),
+            json!("1e99999999999999999999"),
+            json!("ж".repeat(4000)),
+            json!([]),
+            json!([null, {}, [1]]),
+            json!({}),
+            json!({"a": {"b": [1, "c"]}}),
+        ];
+        let mut all = Vec::new();
+        pointers(&full(), String::new(), &mut all);
+        assert!(all.len() > 60, "{}", all.len());
+        let mut outcomes = (0, 0);
+        for pointer in &all {
+            for value in &hostile {
+                let doc = with(full(), pointer, value.clone());
+                for options in [strict(), lenient()] {
+                    match parse_document(&doc, &options) {
+                        Ok(parsed) => {
+                            outcomes.0 += 1;
+                            let wire = serde_json::to_value(&parsed).unwrap();
+                            assert_eq!(parse_document(&wire, &options).unwrap(), parsed);
+                        }
+                        Err(Error::Validation(issues)) => {
+                            outcomes.1 += 1;
+                            assert!(!issues.is_empty());
+                            assert!(issues.iter().all(|i| !i.reason.is_empty()));
+                        }
+                        Err(other) => panic!("{pointer} = {value}: {other}"),
+                    }
+                }
+            }
+        }
+        // Both outcomes occur: optional fields may be nulled, required ones may not.
+        assert!(outcomes.0 > 0 && outcomes.1 > outcomes.0, "{outcomes:?}");
+    }
 }
