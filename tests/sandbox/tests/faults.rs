@@ -1,0 +1,306 @@
+//! Fault injection: every kind, both phases, FIFO order, path matching, and the counters that
+//! let a client's test prove it recovered from a lost answer without a duplicate.
+
+mod common;
+
+use std::io::ErrorKind;
+use std::time::{Duration, Instant};
+
+use common::*;
+use modulpos_sandbox::http_client::Connection;
+use serde_json::json;
+
+#[test]
+fn http_status_faults_with_each_body() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    add_faults(
+        &sandbox,
+        json!([
+            {"kind": "http_status", "status": 503, "body": "json"},
+            {"kind": "http_status", "status": 502, "body": "html"},
+            {"kind": "http_status", "status": 500, "body": "empty"}
+        ]),
+    );
+    let json_error = client.get("/api/fn/v1/status");
+    assert_eq!(json_error.status, 503);
+    let body = json_error.json();
+    assert_eq!(
+        (body["status"].clone(), body["error"].clone()),
+        (json!(503), json!("Service Unavailable"))
+    );
+    assert_eq!(body["path"], "/api/fn/v1/status");
+    let html = client.get("/api/fn/v1/status");
+    assert_eq!(html.status, 502);
+    assert_eq!(html.header("Content-Type"), Some("text/html"));
+    assert!(html.text().contains("<h1>502 Bad Gateway</h1>"));
+    let empty = client.get("/api/fn/v1/status");
+    assert_eq!(empty.status, 500);
+    assert!(empty.body.is_empty());
+    // Faults are used up; the keep-alive connection still works.
+    assert_eq!(client.get("/api/fn/v1/status").status, 200);
+}
+
+#[test]
+fn before_phase_processes_nothing_after_phase_processes_the_request() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    add_faults(
+        &sandbox,
+        json!([{"kind": "http_status", "status": 503, "path_contains": "/doc"}]),
+    );
+    assert_eq!(client.submit(&valid_doc("lost-0")).status, 503);
+    assert_eq!(counters(&sandbox)["documents"], json!({}));
+    assert_eq!(client.status_of("lost-0").status, 404);
+
+    add_faults(
+        &sandbox,
+        json!([{"kind": "http_status", "status": 502, "phase": "after", "path_contains": "/doc"}]),
+    );
+    assert_eq!(client.submit(&valid_doc("lost-1")).status, 502);
+    // The answer was lost but the document exists; re-sending creates nothing new.
+    assert_eq!(client.status_of("lost-1").status, 200);
+    assert_eq!(client.submit(&valid_doc("lost-1")).status, 200);
+    assert_eq!(
+        counters(&sandbox)["documents"]["lost-1"],
+        json!({"submissions": 2, "created": true, "callback_attempts": 0})
+    );
+}
+
+#[test]
+fn drop_closes_without_an_answer() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    // Status lookups (/v1/doc/{id}/status) must not match: filter on /v2/doc.
+    add_faults(
+        &sandbox,
+        json!([{"kind": "drop", "path_contains": "/v2/doc"}, {"kind": "drop", "phase": "after", "path_contains": "/v2/doc"}]),
+    );
+    let auth = client.auth.clone().unwrap();
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let body = valid_doc("drop-1").to_string();
+    let err = client
+        .connection
+        .request("POST", "/api/fn/v2/doc", &headers, body.as_bytes())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::UnexpectedEof
+        ),
+        "{err}"
+    );
+    client.reconnect();
+    assert_eq!(
+        client.status_of("drop-1").status,
+        404,
+        "before: not processed"
+    );
+    let err = client
+        .connection
+        .request("POST", "/api/fn/v2/doc", &headers, body.as_bytes())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::UnexpectedEof
+        ),
+        "{err}"
+    );
+    client.reconnect();
+    assert_eq!(client.status_of("drop-1").status, 200, "after: processed");
+}
+
+#[test]
+fn truncate_sends_half_the_body_under_the_full_length() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    add_faults(&sandbox, json!([{"kind": "truncate", "phase": "after"}]));
+    let auth = client.auth.clone().unwrap();
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let body = valid_doc("trunc-1").to_string();
+    client.connection.send_raw(format!("POST /api/fn/v2/doc HTTP/1.1\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()).as_bytes()).unwrap();
+    let err = client.connection.read_response(false).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{err}");
+    client.reconnect();
+    assert_eq!(client.status_of("trunc-1").status, 200, "after: processed");
+
+    add_faults(&sandbox, json!([{"kind": "truncate"}]));
+    let err = client
+        .connection
+        .request(
+            "POST",
+            "/api/fn/v2/doc",
+            &headers,
+            valid_doc("trunc-2").to_string().as_bytes(),
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
+    client.reconnect();
+    assert_eq!(
+        client.status_of("trunc-2").status,
+        404,
+        "before: not processed"
+    );
+}
+
+#[test]
+fn truncated_answer_declares_the_full_length() {
+    let sandbox = start();
+    let client = Client::associated(&sandbox);
+    add_faults(&sandbox, json!([{"kind": "truncate", "phase": "after"}]));
+    let auth = client.auth.clone().unwrap();
+    let mut raw = std::net::TcpStream::connect(sandbox.addr()).unwrap();
+    use std::io::{Read, Write};
+    write!(
+        raw,
+        "GET /api/fn/v1/status HTTP/1.1\r\nAuthorization: {auth}\r\n\r\n"
+    )
+    .unwrap();
+    let mut received = Vec::new();
+    raw.read_to_end(&mut received).unwrap();
+    let text = String::from_utf8(received).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 OK"));
+    assert_eq!(body.len(), length / 2);
+    assert!(body.starts_with('{'));
+}
+
+#[test]
+fn malformed_answers_200_with_a_body_that_is_not_json() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    add_faults(
+        &sandbox,
+        json!([{"kind": "malformed", "path_contains": "/v2/doc"}, {"kind": "malformed", "phase": "after", "path_contains": "/v2/doc"}]),
+    );
+    let response = client.submit(&valid_doc("bad-1"));
+    assert_eq!(response.status, 200);
+    assert!(serde_json::from_slice::<serde_json::Value>(&response.body).is_err());
+    assert_eq!(
+        client.status_of("bad-1").status,
+        404,
+        "before: not processed"
+    );
+    let response = client.submit(&valid_doc("bad-1"));
+    assert_eq!(response.status, 200);
+    assert!(serde_json::from_slice::<serde_json::Value>(&response.body).is_err());
+    assert_eq!(client.status_of("bad-1").status, 200, "after: processed");
+}
+
+#[test]
+fn delay_before_and_after() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    add_faults(
+        &sandbox,
+        json!([{"kind": "delay", "ms": 300}, {"kind": "delay", "ms": 300, "phase": "after"}]),
+    );
+    for _ in 0..2 {
+        let started = Instant::now();
+        assert_eq!(client.get("/api/fn/v1/status").status, 200);
+        let took = started.elapsed();
+        assert!(took >= Duration::from_millis(300), "{took:?}");
+        assert!(took < Duration::from_millis(2000), "{took:?}");
+    }
+    let started = Instant::now();
+    client.get("/api/fn/v1/status");
+    assert!(started.elapsed() < Duration::from_millis(250));
+}
+
+#[test]
+fn delay_lets_a_client_time_out_while_the_document_is_created() {
+    let sandbox = start();
+    let client = Client::associated(&sandbox);
+    add_faults(
+        &sandbox,
+        json!([{"kind": "delay", "ms": 1000, "phase": "after"}]),
+    );
+    let mut impatient = Connection::connect_timeout(
+        sandbox.addr(),
+        Duration::from_secs(1),
+        Duration::from_millis(200),
+    )
+    .unwrap();
+    let auth = client.auth.clone().unwrap();
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let err = impatient
+        .request(
+            "POST",
+            "/api/fn/v2/doc",
+            &headers,
+            valid_doc("slow-1").to_string().as_bytes(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+        "{err}"
+    );
+    let mut other = Client::associated(&sandbox); // a new association of the same point
+    assert_eq!(other.status_of("slow-1").status, 200);
+}
+
+#[test]
+fn faults_are_fifo_and_path_filtered_and_control_requests_never_consume_them() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    add_faults(
+        &sandbox,
+        json!([
+            {"kind": "http_status", "status": 500, "path_contains": "/doc"},
+            {"kind": "http_status", "status": 502},
+            {"kind": "http_status", "status": 503}
+        ]),
+    );
+    assert_eq!(counters(&sandbox)["faults_pending"], 3);
+    assert_eq!(
+        control(&sandbox, "GET", "/sandbox/health", None).status,
+        200
+    );
+    // /v1/status does not match the first fault: it takes the second.
+    assert_eq!(client.get("/api/fn/v1/status").status, 502);
+    assert_eq!(client.submit(&valid_doc("fifo-1")).status, 500);
+    assert_eq!(client.get("/api/fn/v1/status").status, 503);
+    assert_eq!(client.get("/api/fn/v1/status").status, 200);
+    let counters = counters(&sandbox);
+    assert_eq!(counters["faults_pending"], 0);
+    assert_eq!(counters["requests"], 5); // with the associate call
+}
+
+#[test]
+fn delete_clears_pending_faults() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    add_faults(&sandbox, json!([{"kind": "drop"}, {"kind": "drop"}]));
+    assert_eq!(
+        control(&sandbox, "DELETE", "/sandbox/faults", None).json(),
+        json!({"faults_pending": 0})
+    );
+    assert_eq!(client.get("/api/fn/v1/status").status, 200);
+}
+
+#[test]
+fn requests_are_counted_including_faulted_ones() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox); // 1 request
+    add_faults(&sandbox, json!([{"kind": "http_status", "status": 503}]));
+    client.get("/api/fn/v1/status");
+    client.get("/api/fn/v1/status");
+    client.submit(&valid_doc("count-1"));
+    assert_eq!(counters(&sandbox)["requests"], 4);
+}
