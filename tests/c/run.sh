@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Build tests/c/test_abi.c against include/modulpos.h, link it to the cdylib, start a sandbox,
+# and run the program under valgrind (zero errors, zero definite/indirect leaks) — the C ABI
+# proven by a real C compiler. Ends with "C ABI: N passed, M failed"; exit code 0 only if all
+# passed and valgrind was clean.
+#
+#   bash tests/c/run.sh                 # release build (as tests/run.sh makes)
+#   PROFILE=debug bash tests/c/run.sh   # debug build
+#   VALGRIND=0 bash tests/c/run.sh      # without valgrind
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+profile="${PROFILE:-release}"
+case "$profile" in
+    release) cargo_flag=(--release) ;;
+    debug) cargo_flag=() ;;
+    *) echo "PROFILE must be release or debug" >&2; exit 2 ;;
+esac
+lib_dir="target/$profile"
+build_dir="tests/c/build"
+
+cargo build "${cargo_flag[@]}" -p modulpos -p modulpos-sandbox --quiet
+mkdir -p "$build_dir"
+cc -std=c11 -Wall -Wextra -Werror -Wpedantic -g -O1 -pthread \
+    -I include tests/c/test_abi.c \
+    -L "$lib_dir" -Wl,-rpath,"$PWD/$lib_dir" -lmodulpos \
+    -o "$build_dir/test_abi"
+
+sandbox_out="$build_dir/sandbox.out"
+"$lib_dir/modulpos-sandbox" --listen 127.0.0.1:0 --queue-ms 20 --print-ms 20 >"$sandbox_out" 2>&1 &
+sandbox_pid=$!
+trap 'kill "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null || true' EXIT
+
+# The first stdout line is "listening on http://127.0.0.1:PORT".
+root=""
+for _ in $(seq 1 100); do
+    line="$(head -n 1 "$sandbox_out" 2>/dev/null || true)"
+    if [[ "$line" == "listening on "* ]]; then
+        root="${line#listening on }"
+        break
+    fi
+    kill -0 "$sandbox_pid" 2>/dev/null || { cat "$sandbox_out" >&2; echo "sandbox exited" >&2; exit 1; }
+    sleep 0.1
+done
+[ -n "$root" ] || { echo "sandbox did not report its address" >&2; exit 1; }
+export MODULPOS_TEST_BASE_URL="$root/api/fn"
+echo "sandbox at $MODULPOS_TEST_BASE_URL"
+
+if [ "${VALGRIND:-1}" = "0" ]; then
+    "$build_dir/test_abi"
+else
+    valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --show-leak-kinds=definite,indirect --error-exitcode=1 \
+        "$build_dir/test_abi"
+fi
