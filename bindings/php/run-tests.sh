@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the PHP binding's PHPUnit suite against a fresh modulpos-sandbox.
+#
+# Expects the library and the sandbox built (cargo build --release --workspace). Starts
+# target/release/modulpos-sandbox on a free loopback port (fast lifecycle: --queue-ms 50 --print-ms 50),
+# exports MODULPOS_TEST_BASE_URL, SANDBOX_ROOT, MODULPOS_LOGIN, MODULPOS_PASSWORD and
+# MODULPOS_RETAIL_POINT_UUID, runs phpunit, stops the sandbox on exit, and exits with phpunit's code.
+# Extra arguments go to phpunit (e.g. --filter SoakTest).
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+command -v phpunit >/dev/null 2>&1 || { echo "phpunit not found (Debian: apt-get install phpunit)" >&2; exit 1; }
+php -m 2>/dev/null | grep -qx FFI || { echo "php has no FFI extension (Debian: php8.2-cli ships it)" >&2; exit 1; }
+
+# shellcheck source=../../tests/lib/sandbox.sh
+. "$root/tests/lib/sandbox.sh"
+start_sandbox --queue-ms 50 --print-ms 50 || exit 1
+echo "sandbox: $SANDBOX_ROOT"
+
+phpunit -c "$here/phpunit.xml.dist" "$@"
+exit $?

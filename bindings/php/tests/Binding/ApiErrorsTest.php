@@ -1,0 +1,215 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Tests\Binding;
+
+use Bigperson\ModulposApiClient\Associate;
+use Bigperson\ModulposApiClient\Client;
+use Bigperson\ModulposApiClient\Exceptions\ApiException;
+use Bigperson\ModulposApiClient\Exceptions\ModulposException;
+use Bigperson\ModulposApiClient\Exceptions\TransportException;
+use Bigperson\ModulposApiClient\Exceptions\ValidationException;
+use Tests\TestCase;
+
+/**
+ * Every API and transport failure, produced by the sandbox (its own answers and injected faults),
+ * reaches PHP as its exception class with the HTTP status, the service's message, the error code
+ * and whether a retry is safe, and never with a password in it.
+ */
+class ApiErrorsTest extends TestCase
+{
+    /** @var Client */
+    private static $client;
+
+    public static function setUpBeforeClass(): void
+    {
+        Sandbox::require();
+        self::$client = Sandbox::client(['max_attempts' => 1, 'timeout_ms' => 600, 'retry_backoff_ms' => 10]);
+    }
+
+    protected function setUp(): void
+    {
+        Sandbox::clearFaults();
+    }
+
+    protected function tearDown(): void
+    {
+        Sandbox::clearFaults();
+    }
+
+    public function testWrongAssociationCredentialsAreAnAuthenticationError(): void
+    {
+        $client = new Client('nobody', 's3cret-Pa55', true);
+        $e = $this->catchModulpos(static function () use ($client) {
+            $client->getStatusFiscalService();
+        });
+        $this->assertInstanceOf(ApiException::class, $e);
+        $this->assertSame('authentication', $e->getErrorCode());
+        $this->assertSame(401, $e->getHttpStatus());
+        $this->assertSame(401, $e->getCode());
+        $this->assertFalse($e->isRetryable());
+        $this->assertPasswordNotShown($e, 's3cret-Pa55');
+    }
+
+    public function testAWrongAccountPasswordIsAnAuthenticationError(): void
+    {
+        $associate = new Associate(getenv('MODULPOS_LOGIN'), 'wrong-Pa55word', getenv('MODULPOS_RETAIL_POINT_UUID'), true);
+        $e = $this->catchModulpos(static function () use ($associate) {
+            $associate->init();
+        });
+        $this->assertSame('authentication', $e->getErrorCode());
+        $this->assertPasswordNotShown($e, 'wrong-Pa55word');
+        $this->assertStringNotContainsString('wrong-Pa55word', print_r($associate, true), 'print_r hides the password');
+    }
+
+    public function testAnUnknownRetailPointIsNotFound(): void
+    {
+        $associate = new Associate(getenv('MODULPOS_LOGIN'), getenv('MODULPOS_PASSWORD'), 'ffffffff-ffff-4fff-8fff-ffffffffffff', true);
+        $e = $this->catchModulpos(static function () use ($associate) {
+            $associate->init();
+        });
+        $this->assertInstanceOf(ApiException::class, $e);
+        $this->assertSame('not_found', $e->getErrorCode());
+        $this->assertSame(404, $e->getHttpStatus());
+        $this->assertFalse($e->isRetryable());
+    }
+
+    public function testAnUnknownDocumentIsNotFound(): void
+    {
+        $e = $this->catchModulpos(static function () {
+            self::$client->getStatusDocumentById(Receipts::uuid());
+        });
+        $this->assertSame('not_found', $e->getErrorCode());
+        $this->assertSame(404, $e->getHttpStatus());
+    }
+
+    public function testRequeueOfADocumentThatDidNotFailIsRejectedWithTheServicesMessage(): void
+    {
+        $order = Receipts::order();
+        self::$client->sendCheck($order);
+        $e = $this->catchModulpos(static function () use ($order) {
+            self::$client->requeueDocument($order->getDocumentUuid());
+        });
+        $this->assertInstanceOf(ApiException::class, $e);
+        $this->assertSame('rejected', $e->getErrorCode());
+        $this->assertSame(400, $e->getHttpStatus());
+        $this->assertNotEmpty($e->getServiceMessage());
+        $this->assertFalse($e->isRetryable());
+    }
+
+    /**
+     * @dataProvider faults
+     *
+     * @param array<string, mixed> $fault
+     */
+    public function testEachFaultHasItsException(array $fault, string $class, string $code, ?int $status, bool $retryable): void
+    {
+        Sandbox::addFaults([$fault + ['path_contains' => '/v1/status']]);
+        $e = $this->catchModulpos(static function () {
+            self::$client->getStatusFiscalService();
+        });
+        $this->assertSame($class, get_class($e), $e->getMessage());
+        $this->assertSame($code, $e->getErrorCode(), $e->getMessage());
+        $this->assertSame($status, $e->getHttpStatus());
+        $this->assertSame($retryable, $e->isRetryable());
+        $this->assertInstanceOf(\Exception::class, $e);
+        // The client keeps working after any failure.
+        $this->assertIsString(self::$client->getStatusFiscalService()['status']);
+    }
+
+    public function faults(): array
+    {
+        return [
+            '503 json' => [['kind' => 'http_status', 'status' => 503, 'body' => 'json'], ApiException::class, 'server_error', 503, true],
+            '502 html' => [['kind' => 'http_status', 'status' => 502, 'body' => 'html'], ApiException::class, 'server_error', 502, true],
+            '403 empty' => [['kind' => 'http_status', 'status' => 403, 'body' => 'empty'], ApiException::class, 'forbidden', 403, false],
+            '429 json' => [['kind' => 'http_status', 'status' => 429, 'body' => 'json'], ApiException::class, 'rejected', 429, false],
+            'malformed' => [['kind' => 'malformed'], ApiException::class, 'malformed_response', 200, false],
+            'drop' => [['kind' => 'drop'], TransportException::class, 'transport', null, true],
+            'truncate' => [['kind' => 'truncate'], TransportException::class, 'transport', null, true],
+            'delay' => [['kind' => 'delay', 'ms' => 1500], TransportException::class, 'timeout', null, true],
+        ];
+    }
+
+    public function testAServerErrorCarriesTheServicesMessage(): void
+    {
+        Sandbox::addFaults([['kind' => 'http_status', 'status' => 500, 'body' => 'json', 'path_contains' => '/v1/status']]);
+        $e = $this->catchModulpos(static function () {
+            self::$client->getStatusFiscalService();
+        });
+        $this->assertSame('server_error', $e->getErrorCode());
+        $this->assertNotNull($e->getServiceMessage());
+        $this->assertStringContainsString('500', $e->getMessage());
+    }
+
+    public function testSendingGivesUpAfterMaxAttemptsWithARetryableError(): void
+    {
+        $client = Sandbox::client(['max_attempts' => 2, 'retry_backoff_ms' => 10]);
+        Sandbox::addFaults([
+            ['kind' => 'http_status', 'status' => 503, 'body' => 'json', 'path_contains' => '/doc'],
+            ['kind' => 'http_status', 'status' => 503, 'body' => 'json', 'path_contains' => '/doc'],
+        ]);
+        $order = Receipts::order();
+        $e = $this->catchModulpos(static function () use ($client, $order) {
+            $client->sendCheck($order);
+        });
+        $this->assertSame('server_error', $e->getErrorCode());
+        $this->assertTrue($e->isRetryable());
+        $counters = Sandbox::counters();
+        $this->assertFalse(isset($counters['documents'][$order->getDocumentUuid()]['created']) && $counters['documents'][$order->getDocumentUuid()]['created']);
+
+        // Retrying with the same documentUuid, as isRetryable() says is safe, succeeds once.
+        $status = $client->sendCheck($order);
+        $this->assertContains($status['status'], ['QUEUED', 'PENDING', 'PRINTED']);
+    }
+
+    public function testAnUnknownOptionIsAnInvalidArgument(): void
+    {
+        $client = new Client('user', 'pass', true, null, ['no_such_option' => 1]);
+        $e = $this->catchModulpos(static function () use ($client) {
+            $client->getStatusFiscalService();
+        });
+        $this->assertInstanceOf(ValidationException::class, $e);
+        $this->assertSame('invalid_argument', $e->getErrorCode());
+        $this->assertStringContainsString('no_such_option', $e->getMessage());
+    }
+
+    public function testNothingListeningIsATransportError(): void
+    {
+        $socket = stream_socket_server('tcp://127.0.0.1:0');
+        $address = stream_socket_get_name($socket, false);
+        fclose($socket);
+        $client = new Client('user', 'p4ss-never-shown', true, null, ['base_url' => "http://$address/api/fn", 'connect_timeout_ms' => 500]);
+        $e = $this->catchModulpos(static function () use ($client) {
+            $client->getStatusFiscalService();
+        });
+        $this->assertInstanceOf(TransportException::class, $e);
+        $this->assertTrue($e->isRetryable());
+        $this->assertPasswordNotShown($e, 'p4ss-never-shown');
+    }
+
+    public function testADocumentIdWithANulByteIsRefused(): void
+    {
+        $e = $this->catchModulpos(static function () {
+            self::$client->getStatusDocumentById("abc\0def");
+        });
+        $this->assertSame('invalid_argument', $e->getErrorCode());
+    }
+
+    private function catchModulpos(callable $call): ModulposException
+    {
+        try {
+            $call();
+        } catch (ModulposException $e) {
+            return $e;
+        }
+        $this->fail('no ModulposException was thrown');
+    }
+
+    private function assertPasswordNotShown(ModulposException $e, string $password): void
+    {
+        $everything = $e->getMessage() . (string) $e->getServiceMessage() . json_encode($e->getIssues()) . (string) $e;
+        $this->assertStringNotContainsString($password, $everything);
+    }
+}
