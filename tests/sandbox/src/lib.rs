@@ -44,6 +44,11 @@ pub struct SandboxConfig {
     /// `name` and `address` returned by associate.
     pub retail_point_name: String,
     pub retail_point_address: String,
+    /// How long an idle keep-alive connection is kept open.
+    pub idle_timeout_ms: u64,
+    /// Once a request has started: the longest wait for more bytes of it, and (×3) for all of
+    /// it, so a client that stalls or trickles cannot hold a connection thread forever.
+    pub read_timeout_ms: u64,
 }
 
 pub const DEFAULT_LOGIN: &str = "sandbox-login";
@@ -62,6 +67,8 @@ impl Default for SandboxConfig {
             callback_max_attempts: 5,
             retail_point_name: "Sandbox shop".into(),
             retail_point_address: "Moscow, Sandbox street 1".into(),
+            idle_timeout_ms: 30_000,
+            read_timeout_ms: 5_000,
         }
     }
 }
@@ -78,6 +85,8 @@ impl fmt::Debug for SandboxConfig {
             .field("callback_max_attempts", &self.callback_max_attempts)
             .field("retail_point_name", &self.retail_point_name)
             .field("retail_point_address", &self.retail_point_address)
+            .field("idle_timeout_ms", &self.idle_timeout_ms)
+            .field("read_timeout_ms", &self.read_timeout_ms)
             .finish()
     }
 }

@@ -23,6 +23,9 @@ Options:
   --print-ms N                  time a document stays PENDING before PRINTED/FAILED (default {print})
   --callback-retry-ms N         pause between callback attempts (default {retry})
   --callback-max-attempts N     callback attempts per document (default {attempts})
+  --idle-timeout-ms N           close keep-alive connections idle this long (default {idle})
+  --read-timeout-ms N           longest stall inside a request; 3x bounds the whole request
+                                (default {read})
   -h, --help                    print this help
 
 The first line printed is `listening on http://HOST:PORT`. The API is served under
@@ -35,6 +38,8 @@ Stop it with SIGINT or SIGTERM.",
         print = d.print_ms,
         retry = d.callback_retry_ms,
         attempts = d.callback_max_attempts,
+        idle = d.idle_timeout_ms,
+        read = d.read_timeout_ms,
     )
 }
 
@@ -53,6 +58,21 @@ fn parse_args(args: &[String]) -> Result<Option<(String, SandboxConfig)>, String
             Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
             _ => (flag, None),
         };
+        const FLAGS: &[&str] = &[
+            "--listen",
+            "--login",
+            "--password",
+            "--retail-point",
+            "--queue-ms",
+            "--print-ms",
+            "--callback-retry-ms",
+            "--callback-max-attempts",
+            "--idle-timeout-ms",
+            "--read-timeout-ms",
+        ];
+        if !FLAGS.contains(&name) {
+            return Err(format!("unknown option {name}"));
+        }
         let value = match inline {
             Some(v) => v,
             None => {
@@ -74,11 +94,13 @@ fn parse_args(args: &[String]) -> Result<Option<(String, SandboxConfig)>, String
             "--queue-ms" => config.queue_ms = number(&value)?,
             "--print-ms" => config.print_ms = number(&value)?,
             "--callback-retry-ms" => config.callback_retry_ms = number(&value)?,
+            "--idle-timeout-ms" => config.idle_timeout_ms = number(&value)?,
+            "--read-timeout-ms" => config.read_timeout_ms = number(&value)?,
             "--callback-max-attempts" => {
                 config.callback_max_attempts = u32::try_from(number(&value)?)
                     .map_err(|_| format!("{name}: too large: {value}"))?
             }
-            other => return Err(format!("unknown option {other}")),
+            other => unreachable!("{other} is in FLAGS"),
         }
         i += 1;
     }
@@ -151,7 +173,10 @@ mod tests {
     fn rejects_bad_flags() {
         assert!(parse_args(&args(&["--queue-ms", "x"])).is_err());
         assert!(parse_args(&args(&["--queue-ms"])).is_err());
-        assert!(parse_args(&args(&["--bogus", "1"])).is_err());
+        assert_eq!(
+            parse_args(&args(&["--bogus"])).unwrap_err(),
+            "unknown option --bogus"
+        );
         assert!(parse_args(&args(&["--help"])).unwrap().is_none());
     }
 }

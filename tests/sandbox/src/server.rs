@@ -12,11 +12,6 @@ use std::time::{Duration, Instant};
 use crate::app::{spring_error, App, Reply};
 use crate::http::{read_request, ReadError, Response};
 
-/// How long an idle keep-alive connection is kept open.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Per-read timeout once a request has started, and the bound on reading a whole request.
-const READ_TIMEOUT: Duration = Duration::from_secs(5);
-const REQUEST_DEADLINE: Duration = Duration::from_secs(15);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(15);
 /// Connections served at once; more are answered 503 and closed.
 pub const MAX_CONNECTIONS: usize = 256;
@@ -167,6 +162,9 @@ fn accept_loop(listener: TcpListener, app: Arc<App>, connections: Arc<Mutex<Conn
 }
 
 fn serve_connection(stream: TcpStream, app: &App) {
+    // Zero would mean "no timeout" to std; keep at least a millisecond.
+    let idle_timeout = Duration::from_millis(app.config.idle_timeout_ms.max(1));
+    let read_timeout = Duration::from_millis(app.config.read_timeout_ms.max(1));
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let Ok(read_half) = stream.try_clone() else {
@@ -176,13 +174,13 @@ fn serve_connection(stream: TcpStream, app: &App) {
     let mut writer = &stream;
     loop {
         if app.shutdown.load(Ordering::Relaxed)
-            || stream.set_read_timeout(Some(IDLE_TIMEOUT)).is_err()
+            || stream.set_read_timeout(Some(idle_timeout)).is_err()
         {
             break;
         }
         let on_first_byte = || {
-            let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-            Instant::now() + REQUEST_DEADLINE
+            let _ = stream.set_read_timeout(Some(read_timeout));
+            Instant::now() + read_timeout * 3
         };
         let request = match read_request(&mut reader, &mut writer, on_first_byte) {
             Ok(request) => request,
