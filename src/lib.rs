@@ -11,5 +11,8 @@ pub mod error;
 pub mod ffi;
 pub mod receipt;
 
-pub use client::{Client, Config};
+pub use client::{
+    AssociateRequest, Association, Client, Config, Delivery, DocumentStatus, Outcome, Secret,
+    SendResult, ServiceStatus,
+};
 pub use error::{Error, FieldIssue};

@@ -4,6 +4,27 @@
 //! A [`Client`] is `Send + Sync`: share one (e.g. in an `Arc`) across threads; its agent's
 //! connection pool gives keep-alive to all of them.
 //!
+//! ```no_run
+//! use modulpos::{Client, Config, Secret};
+//!
+//! let client = Client::new(Config {
+//!     login: Some("association-user-name".into()),
+//!     password: Some(Secret::new("association-password")),
+//!     test_mode: true,
+//!     ..Config::default()
+//! })?;
+//! let receipt = serde_json::json!({
+//!     "id": "3f2b8c1e-5d1a-4c5e-9a57-1f0e2d3c4b5a", "docNum": "SALE-1", "docType": "SALE",
+//!     "checkoutDateTime": "2026-11-28T10:00:00+03:00", "email": "buyer@example.com",
+//!     "inventPositions": [{"name": "Tea", "price": 100, "quantity": 1, "vatTag": 1105}],
+//!     "moneyPositions": [{"paymentType": "CARD", "sum": 100}]
+//! });
+//! let sent = client.send_document_json(&receipt)?;
+//! println!("{} after {} attempt(s): {:?}", sent.document_status.status(),
+//!          sent.delivery.attempts, sent.delivery.outcome);
+//! # Ok::<(), modulpos::Error>(())
+//! ```
+//!
 //! Files: `config.rs` (the config keys, base URL), `http.rs` (agent, auth, error mapping),
 //! `responses.rs` (the service's answers), `delivery.rs` (the retry loop of `send_document`).
 
