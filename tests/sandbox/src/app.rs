@@ -354,7 +354,7 @@ impl App {
                 failure_type,
                 message,
             },
-            None => Outcome::Print(state.fiscal.next()),
+            None => Outcome::Print(state.fiscal.assign()),
         };
         let generation = state.next_generation();
         let stored = StoredDocument {
@@ -450,7 +450,7 @@ impl App {
                 &request.path,
             );
         }
-        let fiscal = state.fiscal.next();
+        let fiscal = state.fiscal.assign();
         let generation = state.next_generation();
         let document = state.documents.get_mut(&key).expect("found above");
         document.run = Run {

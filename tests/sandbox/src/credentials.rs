@@ -39,7 +39,7 @@ pub fn parse_basic(header: Option<&str>) -> Option<BasicCredentials> {
 /// Standard base64 with padding (RFC 4648 §4), as HTTP Basic uses.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return None;
     }
     let value = |c: u8| -> Option<u32> {

@@ -66,7 +66,8 @@ impl FiscalCounters {
         }
     }
 
-    pub fn next(&mut self) -> FiscalData {
+    /// Numbers for the next printed document (rotating the shift when it is 24 hours old).
+    pub fn assign(&mut self) -> FiscalData {
         if self.shift_opened.elapsed() >= SHIFT_LENGTH {
             self.shift_number += 1;
             self.shift_opened = Instant::now();
