@@ -100,3 +100,48 @@ fn php_header_has_no_preprocessor_lines_and_the_same_prototypes() {
 fn is_prototype(line: &str) -> bool {
     line.contains('(') && !line.starts_with("/*") && !line.starts_with(' ')
 }
+
+/// PHP's `FFI::cdef` (no preprocessor) accepts the PHP header against the built library.
+/// Skipped when php with FFI is not installed.
+#[test]
+fn php_ffi_cdef_accepts_the_php_header() {
+    let php_has_ffi = Command::new("php")
+        .args(["-r", "exit(extension_loaded('ffi') ? 0 : 1);"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !php_has_ffi {
+        eprintln!("php with FFI not found; skipping");
+        return;
+    }
+    // target/<profile>/deps/<this test> → target/<profile>/libmodulpos.so
+    let exe = std::env::current_exe().unwrap();
+    let library = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("libmodulpos.so");
+    if !library.exists() {
+        eprintln!("{} not built; skipping", library.display());
+        return;
+    }
+    let header = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/modulpos_ffi.h");
+    let script = "$ffi = FFI::cdef(file_get_contents($argv[1]), $argv[2]);
+        $p = $ffi->mk_tables();
+        $ok = json_decode(FFI::string($p), true)['ok'];
+        $ffi->mk_string_free($p);
+        echo $ffi->mk_abi_version(), ' ', $ok ? 'ok' : 'not ok';";
+    let output = Command::new("php")
+        .args(["-r", script])
+        .arg(&header)
+        .arg(&library)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout == "1 ok",
+        "php said: {stdout} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
