@@ -128,7 +128,10 @@ impl State {
         })
     }
 
+    /// Forgets everything but the generation source, so a callback that was in flight during the
+    /// reset can never be mistaken for one of a new document with the same id.
     pub fn reset(&mut self) {
-        *self = State::default();
+        let generations = self.generations;
+        *self = State { generations, ..State::default() };
     }
 }
