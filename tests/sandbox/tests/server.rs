@@ -320,7 +320,10 @@ fn stalled_and_idle_clients_are_cut_off_without_blocking_others() {
         control(&sandbox, "GET", "/sandbox/health", None).status,
         200
     );
-    assert!(started.elapsed() < Duration::from_millis(300));
+    assert!(
+        started.elapsed() < Duration::from_millis(800),
+        "served while another request stalls"
+    );
     // The stalled request is dropped after the read timeout.
     stalled
         .set_read_timeout(Some(Duration::from_secs(5)))
@@ -329,10 +332,13 @@ fn stalled_and_idle_clients_are_cut_off_without_blocking_others() {
     let mut buf = Vec::new();
     let _ = stalled.read_to_end(&mut buf);
     assert!(buf.is_empty(), "no answer to a cut request");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(started.elapsed() < Duration::from_secs(3));
     let (took, rest) = trickler.join().unwrap();
     assert!(rest.is_empty(), "the trickler is cut off, not answered");
-    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert!(
+        took < Duration::from_secs(5),
+        "cut off by the 3 s request deadline: {took:?}"
+    );
     // An idle keep-alive connection is closed after the idle timeout.
     let mut idle = Connection::connect(sandbox.addr()).unwrap();
     assert_eq!(

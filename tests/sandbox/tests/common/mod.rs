@@ -10,8 +10,9 @@ use modulpos_sandbox::http_client::{Connection, HttpResponse};
 use modulpos_sandbox::{Sandbox, SandboxConfig, DEFAULT_RETAIL_POINT};
 use serde_json::{json, Value};
 
-pub const QUEUE_MS: u64 = 150;
-pub const PRINT_MS: u64 = 150;
+/// Windows wide enough to observe QUEUED and PENDING by polling, even on a loaded CI machine.
+pub const QUEUE_MS: u64 = 200;
+pub const PRINT_MS: u64 = 300;
 
 pub fn fast_config() -> SandboxConfig {
     SandboxConfig {
