@@ -22,8 +22,10 @@ class Config
 
     /**
      * @param bool $testMode
+     *
+     * @return string
      */
-    public static function getBaseUrl($testMode = false): string
+    public static function getBaseUrl($testMode = false)
     {
         return $testMode ? self::BASE_TEST_URI : self::BASE_URI;
     }

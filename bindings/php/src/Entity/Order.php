@@ -147,9 +147,11 @@ class Order extends AbstractEntity implements ModulposOrderDetailsInterface
     }
 
     /**
-     * @param ModulposOrderItemInterface $item
+     * Typed OrderItem as in the original package, so shops' subclasses that override it still fit.
+     *
+     * @param OrderItem $item
      */
-    public function addItem($item)
+    public function addItem(OrderItem $item)
     {
         $this->items[] = $item;
     }

@@ -181,16 +181,23 @@ class ValidationMappingTest extends TestCase
         }
     }
 
-    public function testAnItemOfTheWrongTypeIsAnInvalidArgument(): void
+    public function testAPaymentOfTheWrongTypeIsAnInvalidArgument(): void
     {
         $order = Receipts::order();
-        $order->addItem(new \stdClass());
+        $order->addPaymentItem(new \stdClass());
         try {
             CheckDataFactory::convertToArray($order);
-            $this->fail('a stdClass item was accepted');
+            $this->fail('a stdClass payment was accepted');
         } catch (ValidationException $e) {
-            $this->assertSame('inventPositions[2]', $e->getField());
+            $this->assertSame('moneyPositions[1]', $e->getField());
         }
+    }
+
+    public function testOrderAddItemIsTypedAsInTheOriginal(): void
+    {
+        $parameter = (new \ReflectionMethod(Order::class, 'addItem'))->getParameters()[0];
+        $this->assertSame(OrderItem::class, (string) $parameter->getType());
+        $this->assertNull((new \ReflectionMethod(Order::class, 'addPaymentItem'))->getParameters()[0]->getType());
     }
 
     public function testTheShopsOwnClassesImplementingTheContractsWork(): void
