@@ -63,7 +63,7 @@ fn answer_lost_after_creation_is_found_not_resent() {
 #[test]
 fn answer_delayed_beyond_the_timeout_is_found_not_resent() {
     let (outcome, attempts, _, submissions) =
-        send_with_fault(json!({"kind": "delay", "ms": 1500, "phase": "after"}), 400);
+        send_with_fault(json!({"kind": "delay", "ms": 2500, "phase": "after"}), 1000);
     assert_eq!(outcome, Outcome::FoundExisting);
     assert_eq!(attempts, 1);
     assert_eq!(submissions, 1);
@@ -163,7 +163,7 @@ fn definite_errors_are_not_retried() {
 #[test]
 fn one_shot_calls_map_each_fault_to_its_error() {
     let sb = sandbox();
-    let (client, password) = associated_client(&sb, |c| c.timeout_ms = 400);
+    let (client, password) = associated_client(&sb, |c| c.timeout_ms = 1000);
     let cases = [
         (
             json!({"kind": "http_status", "status": 503, "body": "html"}),
@@ -184,7 +184,7 @@ fn one_shot_calls_map_each_fault_to_its_error() {
         (json!({"kind": "drop"}), "transport"),
         (json!({"kind": "truncate"}), "transport"),
         (json!({"kind": "malformed"}), "malformed_response"),
-        (json!({"kind": "delay", "ms": 1200}), "timeout"),
+        (json!({"kind": "delay", "ms": 2500}), "timeout"),
     ];
     for (fault, code) in cases {
         faults(&sb, json!([fault.clone()]));
