@@ -8,6 +8,7 @@ use Bigperson\ModulposApiClient\Associate;
 use Bigperson\ModulposApiClient\Client;
 use Bigperson\ModulposApiClient\Exceptions\ApiException;
 use Bigperson\ModulposApiClient\Exceptions\ModulposException;
+use Bigperson\ModulposApiClient\Exceptions\RequiredParameterNotFound;
 use Bigperson\ModulposApiClient\Exceptions\TransportException;
 use Bigperson\ModulposApiClient\Exceptions\ValidationException;
 use Tests\TestCase;
@@ -162,6 +163,28 @@ class ApiErrorsTest extends TestCase
         // Retrying with the same documentUuid, as isRetryable() says is safe, succeeds once.
         $status = $client->sendCheck($order);
         $this->assertContains($status['status'], ['QUEUED', 'PENDING', 'PRINTED']);
+    }
+
+    public function testSendCheckThrowsTheOriginalExceptionsAndSendsNothing(): void
+    {
+        $before = Sandbox::counters()['requests'];
+        $order = Receipts::order();
+        $order->setOrderId(null);
+        try {
+            self::$client->sendCheck($order);
+            $this->fail('an order without orderId was sent');
+        } catch (RequiredParameterNotFound $e) {
+            $this->assertSame('orderId is required', $e->getMessage());
+        }
+        $order = Receipts::order();
+        $order->getPaymentItems()[0]->setSum('300.001');
+        try {
+            self::$client->sendCheck($order);
+            $this->fail('a sum with 3 decimals was sent');
+        } catch (ValidationException $e) {
+            $this->assertSame('moneyPositions[0].sum', $e->getField());
+        }
+        $this->assertSame($before, Sandbox::counters()['requests'], 'nothing reached the service');
     }
 
     public function testAnUnknownOptionIsAnInvalidArgument(): void
