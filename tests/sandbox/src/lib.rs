@@ -49,6 +49,9 @@ pub struct SandboxConfig {
     /// Once a request has started: the longest wait for more bytes of it, and (×3) for all of
     /// it, so a client that stalls or trickles cannot hold a connection thread forever.
     pub read_timeout_ms: u64,
+    /// Print one line per request to stderr (method, path without query, status, time).
+    /// Credentials and bodies are never printed.
+    pub log_requests: bool,
 }
 
 pub const DEFAULT_LOGIN: &str = "sandbox-login";
@@ -69,6 +72,7 @@ impl Default for SandboxConfig {
             retail_point_address: "Moscow, Sandbox street 1".into(),
             idle_timeout_ms: 30_000,
             read_timeout_ms: 5_000,
+            log_requests: false,
         }
     }
 }
@@ -87,6 +91,7 @@ impl fmt::Debug for SandboxConfig {
             .field("retail_point_address", &self.retail_point_address)
             .field("idle_timeout_ms", &self.idle_timeout_ms)
             .field("read_timeout_ms", &self.read_timeout_ms)
+            .field("log_requests", &self.log_requests)
             .finish()
     }
 }

@@ -26,6 +26,7 @@ Options:
   --idle-timeout-ms N           close keep-alive connections idle this long (default {idle})
   --read-timeout-ms N           longest stall inside a request; 3x bounds the whole request
                                 (default {read})
+  --log                         print one line per request to stderr (no credentials, no bodies)
   -h, --help                    print this help
 
 The first line printed is `listening on http://HOST:PORT`. The API is served under
@@ -53,6 +54,11 @@ fn parse_args(args: &[String]) -> Result<Option<(String, SandboxConfig)>, String
         let flag = args[i].as_str();
         if flag == "-h" || flag == "--help" {
             return Ok(None);
+        }
+        if flag == "--log" {
+            config.log_requests = true;
+            i += 1;
+            continue;
         }
         let (name, inline) = match flag.split_once('=') {
             Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
@@ -167,6 +173,12 @@ mod tests {
         assert_eq!(c.retail_points, vec!["a", "b"]);
         assert_eq!((c.queue_ms, c.print_ms, c.callback_max_attempts), (0, 5, 2));
         assert_eq!(c.login, "sandbox-login");
+        assert!(!c.log_requests);
+        let (_, c) = parse_args(&args(&["--log", "--print-ms", "1"]))
+            .unwrap()
+            .unwrap();
+        assert!(c.log_requests);
+        assert_eq!(c.print_ms, 1);
     }
 
     #[test]

@@ -191,7 +191,12 @@ fn serve_connection(stream: TcpStream, app: &App) {
             }
         };
         let keep_alive = request.keep_alive;
-        match app.handle(&request) {
+        let started = Instant::now();
+        let reply = app.handle(&request);
+        if app.config.log_requests {
+            log_request(&request, &reply, started.elapsed());
+        }
+        match reply {
             Reply::Respond(response) => {
                 let keep_alive = keep_alive && !app.shutdown.load(Ordering::Relaxed);
                 if response.write_to(&mut writer, keep_alive).is_err() || !keep_alive {
@@ -206,6 +211,23 @@ fn serve_connection(stream: TcpStream, app: &App) {
         }
     }
     let _ = stream.shutdown(Shutdown::Both);
+}
+
+/// One line on stderr: time, method, path (never the query, headers or body), outcome.
+fn log_request(request: &crate::http::Request, reply: &Reply, took: Duration) {
+    let outcome = match reply {
+        Reply::Respond(response) => response.status.to_string(),
+        Reply::Drop => "dropped".to_string(),
+        Reply::Truncate(response) => format!("{} truncated", response.status),
+    };
+    eprintln!(
+        "{} {} {} -> {} ({:.1} ms)",
+        crate::clock::now().rfc3339_millis(),
+        request.method,
+        request.path,
+        outcome,
+        took.as_secs_f64() * 1000.0
+    );
 }
 
 /// Head with the full Content-Length, then half of the body, then the connection is closed.

@@ -132,6 +132,9 @@ impl State {
     /// reset can never be mistaken for one of a new document with the same id.
     pub fn reset(&mut self) {
         let generations = self.generations;
-        *self = State { generations, ..State::default() };
+        *self = State {
+            generations,
+            ..State::default()
+        };
     }
 }

@@ -38,8 +38,9 @@ fn binary_prints_the_address_first_and_serves() {
             "--retail-point",
             "p-1",
         ])
-        .args(["--login", "L", "--password", "P"])
+        .args(["--login", "L", "--password", "P", "--log"])
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut first_line = String::new();
@@ -92,8 +93,21 @@ fn binary_prints_the_address_first_and_serves() {
         );
     });
     child.kill().unwrap();
-    child.wait().unwrap();
+    let output = child.wait_with_output().unwrap();
     result.unwrap();
+    let log = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        log.contains(" POST /api/fn/v1/associate/p-1 -> 200 ("),
+        "{log}"
+    );
+    assert!(
+        log.contains(" GET /fn/v1/doc/bin-1/status -> 200 ("),
+        "{log}"
+    );
+    assert!(
+        !log.contains("Basic") && !log.contains("buyer@example.com"),
+        "no credentials or bodies: {log}"
+    );
 }
 
 #[test]
