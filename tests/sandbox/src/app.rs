@@ -331,10 +331,12 @@ impl App {
             Err(e) => return spring_error(400, &format!("JSON parse error: {e}"), &request.path),
         };
 
+        // The checks are pure: run them before taking the lock, so submissions validate in parallel.
+        let validated = validate_document(&document);
         let now = Instant::now();
         let timing = self.timing();
         let mut state = self.lock();
-        // Idempotency: the id is looked at before anything else.
+        // Idempotency: a stored document's status wins over whatever the checks said.
         if let Some(json::Json::String(id)) = document.get("id") {
             state.counters.entry(id.clone()).or_default().submissions += 1;
             let key: DocumentKey = (association.retail_point.clone(), id.clone());
@@ -342,7 +344,7 @@ impl App {
                 return Response::json(200, &existing.status_json(now, timing));
             }
         }
-        let accepted = match validate_document(&document) {
+        let accepted = match validated {
             Ok(accepted) => accepted,
             Err(rejection) => return spring_error(400, &rejection.message(), &request.path),
         };
@@ -462,8 +464,7 @@ impl App {
         };
         document.callback = CallbackState::default();
         let body = document.status_json(now, timing);
-        let document = document.clone();
-        self.schedule_callback(&document, &key);
+        self.schedule_callback(document, &key);
         Response::json(200, &body)
     }
 
