@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that runs every test of the project (README "Quick start"; .ci/run calls it):
-#   1. installs what is missing (Debian: php-cli with FFI, phpunit, valgrind, a C compiler),
+#   1. installs what is missing (Debian: php-cli with FFI, phpunit, composer, valgrind, a C compiler),
 #   2. builds the library and the sandbox (release),
 #   3. runs the Rust tests (library, sandbox, integration against the in-process sandbox),
 #   4. checks the generated headers in include/ match the committed ones,
@@ -19,6 +19,7 @@ install_missing() {
     command -v python3 >/dev/null 2>&1 || need+=(python3)
     command -v php >/dev/null 2>&1 || need+=(php-cli)
     command -v phpunit >/dev/null 2>&1 || need+=(phpunit)
+    command -v composer >/dev/null 2>&1 || need+=(composer) # the PHP test that installs the package with Composer
     [ ${#need[@]} -eq 0 ] && return 0
     step "installing ${need[*]}"
     local sudo=""
