@@ -14,7 +14,7 @@ use crate::document::{CallbackState, Outcome, Run, Status, StoredDocument, Timin
 use crate::faults::{ErrorBody, Fault, FaultKind, Phase};
 use crate::http::{percent_decode, reason_phrase, Request, Response, JSON_CONTENT_TYPE};
 use crate::json;
-use crate::state::{Association, DocumentKey, PlannedFailure, State};
+use crate::state::{Association, DocumentKey, PlannedFailure, State, FN_STATES};
 use crate::validation::validate_document;
 use crate::SandboxConfig;
 
@@ -293,9 +293,14 @@ impl App {
         if self.authenticate(&state, request).is_none() {
             return unauthorized();
         }
+        // `dateTime` is when the register last reported: now if it is READY, else when it stopped.
+        let last_report = match state.register.offline_since {
+            Some((_, wall)) => clock::DateTime::from_system(wall),
+            None => clock::now(),
+        };
         Response::json(
             200,
-            &json!({ "status": "READY", "dateTime": clock::now().rfc3339() }),
+            &json!({ "status": state.register.state, "dateTime": last_report.rfc3339() }),
         )
     }
 
@@ -341,7 +346,10 @@ impl App {
             state.counters.entry(id.clone()).or_default().submissions += 1;
             let key: DocumentKey = (association.retail_point.clone(), id.clone());
             if let Some(existing) = state.documents.get(&key) {
-                return Response::json(200, &existing.status_json(now, timing));
+                return Response::json(
+                    200,
+                    &existing.status_json(now, timing, state.register.state),
+                );
             }
         }
         let accepted = match validated {
@@ -359,21 +367,24 @@ impl App {
             None => Outcome::Print(state.fiscal.assign()),
         };
         let generation = state.next_generation();
+        let wall_now = SystemTime::now();
         let stored = StoredDocument {
             id: accepted.id.clone(),
             doc_type: accepted.doc_type,
             total_kopecks: accepted.total_kopecks,
             response_url: accepted.response_url,
             run: Run {
+                queued_wall: wall_now,
                 started: now,
-                started_wall: SystemTime::now(),
+                started_wall: wall_now,
+                waiting_for_register: state.register.offline_since.is_some(),
                 requeued: false,
                 outcome,
                 generation,
             },
             callback: CallbackState::default(),
         };
-        let body = stored.status_json(now, timing);
+        let body = stored.status_json(now, timing, state.register.state);
         let key: DocumentKey = (association.retail_point, accepted.id.clone());
         self.schedule_callback(&stored, &key);
         state.documents.insert(key, stored);
@@ -382,8 +393,12 @@ impl App {
     }
 
     /// Queues the first callback attempt for when the document prints, if it has a responseURL.
+    /// (A document waiting for the register gets its callback scheduled when the register is back.)
     fn schedule_callback(&self, document: &StoredDocument, key: &DocumentKey) {
-        if document.response_url.is_some() && matches!(document.run.outcome, Outcome::Print(_)) {
+        if document.response_url.is_some()
+            && matches!(document.run.outcome, Outcome::Print(_))
+            && !document.run.waiting_for_register
+        {
             self.callbacks.push(
                 document.print_instant(self.timing()),
                 key.clone(),
@@ -426,7 +441,11 @@ impl App {
         match self.find_document(&state, request, id) {
             Ok(key) => Response::json(
                 200,
-                &state.documents[&key].status_json(Instant::now(), self.timing()),
+                &state.documents[&key].status_json(
+                    Instant::now(),
+                    self.timing(),
+                    state.register.state,
+                ),
             ),
             Err(response) => response,
         }
@@ -454,16 +473,21 @@ impl App {
         }
         let fiscal = state.fiscal.assign();
         let generation = state.next_generation();
+        let (fn_state, waiting_for_register) =
+            (state.register.state, state.register.offline_since.is_some());
+        let wall_now = SystemTime::now();
         let document = state.documents.get_mut(&key).expect("found above");
         document.run = Run {
+            queued_wall: wall_now,
             started: now,
-            started_wall: SystemTime::now(),
+            started_wall: wall_now,
+            waiting_for_register,
             requeued: true,
             outcome: Outcome::Print(fiscal),
             generation,
         };
         document.callback = CallbackState::default();
-        let body = document.status_json(now, timing);
+        let body = document.status_json(now, timing, fn_state);
         self.schedule_callback(document, &key);
         Response::json(200, &body)
     }
@@ -499,6 +523,10 @@ impl App {
             "/sandbox/fail-next" => (
                 "POST",
                 (method == "POST").then(|| body().map_or_else(|e| e, |b| self.fail_next(&b))),
+            ),
+            "/sandbox/fn-status" => (
+                "POST",
+                (method == "POST").then(|| body().map_or_else(|e| e, |b| self.set_fn_status(&b))),
             ),
             "/sandbox/reset" => (
                 "POST",
@@ -559,6 +587,38 @@ impl App {
             }
             Err(message) => control_error(400, &message),
         }
+    }
+
+    /// Sets the register's state. Leaving READY freezes `FNStatus.dateTime` and makes new
+    /// documents wait in QUEUED; returning to READY starts their lifecycle from that moment.
+    fn set_fn_status(&self, body: &Value) -> Response {
+        let requested = body.get("status").and_then(Value::as_str);
+        let Some(status) =
+            requested.and_then(|s| FN_STATES.iter().copied().find(|known| *known == s))
+        else {
+            return control_error(
+                400,
+                &format!("status: must be one of {}", FN_STATES.join(", ")),
+            );
+        };
+        let (now, wall_now) = (Instant::now(), SystemTime::now());
+        let mut state = self.lock();
+        if status == "READY" {
+            if state.register.offline_since.take().is_some() {
+                for (key, document) in state.documents.iter_mut() {
+                    if document.run.waiting_for_register {
+                        document.run.waiting_for_register = false;
+                        document.run.started = now;
+                        document.run.started_wall = wall_now;
+                        self.schedule_callback(document, key);
+                    }
+                }
+            }
+        } else if state.register.offline_since.is_none() {
+            state.register.offline_since = Some((now, wall_now));
+        }
+        state.register.state = status;
+        Response::json(200, &json!({ "status": status }))
     }
 
     fn fail_next(&self, body: &Value) -> Response {

@@ -10,7 +10,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::app::App;
-use crate::document::Outcome;
+use crate::document::{Outcome, Status};
 use crate::http::percent_encode;
 use crate::http_client;
 use crate::state::DocumentKey;
@@ -165,7 +165,10 @@ pub fn run_worker(app: Arc<App>) {
             else {
                 continue;
             };
-            if document.run.generation != job.generation || document.callback.completed_at.is_some()
+            // Not (yet) printed: a document waiting for the register gets a new job when it is back.
+            if document.run.generation != job.generation
+                || document.callback.completed_at.is_some()
+                || document.status_at(Instant::now(), app.timing()) != Status::WaitForCallback
             {
                 continue;
             }

@@ -31,8 +31,14 @@ pub enum Outcome {
 /// One processing run: from submission, or from a re-queue.
 #[derive(Debug, Clone)]
 pub struct Run {
+    /// When the document entered QUEUED (or REQUEUED).
+    pub queued_wall: SystemTime,
+    /// When the register's timing started for it: the submission, or, for a document that was
+    /// waiting for the register, the moment the register became READY again.
     pub started: Instant,
     pub started_wall: SystemTime,
+    /// Submitted while the register was not READY: stays QUEUED (REQUEUED) until it is.
+    pub waiting_for_register: bool,
     pub requeued: bool,
     pub outcome: Outcome,
     /// Increments with each run, so stale callback jobs can be recognized.
@@ -115,7 +121,7 @@ impl StoredDocument {
 
     pub fn status_at(&self, now: Instant, timing: Timing) -> Status {
         let elapsed = now.saturating_duration_since(self.run.started);
-        if elapsed < timing.queue {
+        if self.run.waiting_for_register || elapsed < timing.queue {
             if self.run.requeued {
                 Status::Requeued
             } else {
@@ -153,11 +159,11 @@ impl StoredDocument {
         )
     }
 
-    /// The service's `DocumentStatus` as of `now`.
-    pub fn status_json(&self, now: Instant, timing: Timing) -> Value {
+    /// The service's `DocumentStatus` as of `now`; `fn_state` is the register's current state.
+    pub fn status_json(&self, now: Instant, timing: Timing, fn_state: &str) -> Value {
         let status = self.status_at(now, timing);
         let since = match status {
-            Status::Queued | Status::Requeued => self.run.started_wall,
+            Status::Queued | Status::Requeued => self.run.queued_wall,
             Status::Pending => self.run.started_wall + timing.queue,
             Status::Completed => self
                 .callback
@@ -215,7 +221,7 @@ impl StoredDocument {
         };
         json!({
             "status": status.as_str(),
-            "fnState": "READY",
+            "fnState": fn_state,
             "fiscalInfo": fiscal_info,
             "failureInfo": failure_info,
             "message": message,
@@ -235,8 +241,10 @@ mod tests {
             total_kopecks: 20000,
             response_url: response_url.map(str::to_string),
             run: Run {
+                queued_wall: SystemTime::UNIX_EPOCH + Duration::from_secs(1_567_581_240),
                 started: Instant::now(),
                 started_wall: SystemTime::UNIX_EPOCH + Duration::from_secs(1_567_581_240),
+                waiting_for_register: false,
                 requeued: false,
                 outcome,
                 generation: 1,
@@ -295,12 +303,22 @@ mod tests {
         );
         d.run.requeued = true;
         assert_eq!(d.status_at(t0, TIMING), Status::Requeued);
+        d.run.waiting_for_register = true;
+        assert_eq!(
+            d.status_at(t0 + Duration::from_secs(5), TIMING),
+            Status::Requeued
+        );
+        d.run.requeued = false;
+        assert_eq!(
+            d.status_at(t0 + Duration::from_secs(5), TIMING),
+            Status::Queued
+        );
     }
 
     #[test]
     fn renders_fiscal_info_and_qr() {
         let d = doc(Outcome::Print(fiscal()), None);
-        let v = d.status_json(d.run.started + Duration::from_secs(1), TIMING);
+        let v = d.status_json(d.run.started + Duration::from_secs(1), TIMING, "READY");
         assert_eq!(v["status"], "PRINTED");
         assert_eq!(v["failureInfo"], Value::Null);
         let fi = &v["fiscalInfo"];
@@ -311,7 +329,8 @@ mod tests {
             fi["qr"],
             "t=20190904T0714&s=200.00&fn=9999078900012345&i=571&fp=3125146288&n=3"
         );
-        let queued = d.status_json(d.run.started, TIMING);
+        let queued = d.status_json(d.run.started, TIMING, "ASSOCIATED");
+        assert_eq!(queued["fnState"], "ASSOCIATED");
         assert_eq!(queued["fiscalInfo"], Value::Null);
         assert_eq!(queued["message"], "Document queued for printing");
         assert_eq!(queued["timeStatusChanged"], "2019-09-04T07:14:00+00:00");
@@ -326,7 +345,7 @@ mod tests {
             },
             None,
         );
-        let v = d.status_json(d.run.started + Duration::from_secs(1), TIMING);
+        let v = d.status_json(d.run.started + Duration::from_secs(1), TIMING, "READY");
         assert_eq!(v["status"], "FAILED");
         assert_eq!(
             v["failureInfo"],

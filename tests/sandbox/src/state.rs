@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::credentials::random_u64;
 use crate::document::{FiscalData, StoredDocument};
@@ -92,6 +92,27 @@ impl Default for FiscalCounters {
     }
 }
 
+/// The states of the fiscal service / register (`FNStatus.status`, `DocumentStatus.fnState`).
+pub const FN_STATES: &[&str] = &["ASSOCIATED", "READY", "DISABLED", "FAILED"];
+
+/// The emulated register. When it is not READY (e.g. no register attached: ASSOCIATED), new
+/// documents stay QUEUED and `FNStatus.dateTime` stays at its last report.
+#[derive(Debug, Clone)]
+pub struct Register {
+    pub state: &'static str,
+    /// When it stopped being READY (monotonic and wall clock).
+    pub offline_since: Option<(Instant, SystemTime)>,
+}
+
+impl Default for Register {
+    fn default() -> Self {
+        Register {
+            state: "READY",
+            offline_since: None,
+        }
+    }
+}
+
 /// Documents are keyed by (retail point, document id): each point has its own documents.
 pub type DocumentKey = (String, String);
 
@@ -105,6 +126,7 @@ pub struct State {
     pub faults: VecDeque<Fault>,
     pub fail_next: VecDeque<PlannedFailure>,
     pub fiscal: FiscalCounters,
+    pub register: Register,
     /// Source of run generations (see `document::Run::generation`).
     pub generations: u32,
 }

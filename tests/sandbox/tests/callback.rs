@@ -236,3 +236,37 @@ fn stop_does_not_wait_for_pending_callbacks() {
     assert!(started.elapsed() < Duration::from_secs(2));
     let _ = std::io::stdout().flush();
 }
+
+#[test]
+fn callback_waits_for_the_register() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    let (url, requests) = shop(vec![200]);
+    let set = |status: &str| {
+        control(
+            &sandbox,
+            "POST",
+            "/sandbox/fn-status",
+            Some(json!({ "status": status })),
+        )
+    };
+    assert_eq!(set("ASSOCIATED").status, 200);
+    let mut doc = valid_doc("cb-6");
+    doc["responseURL"] = json!(url);
+    client.submit(&doc);
+    assert!(
+        requests
+            .recv_timeout(Duration::from_millis(QUEUE_MS + PRINT_MS + 300))
+            .is_err(),
+        "not printed, no callback"
+    );
+    assert_eq!(
+        counters(&sandbox)["documents"]["cb-6"]["callback_attempts"],
+        0
+    );
+    assert_eq!(set("READY").status, 200);
+    requests
+        .recv_timeout(Duration::from_secs(5))
+        .expect("callback once printed");
+    wait_for_status(&mut client, "cb-6", "COMPLETED", Duration::from_secs(2));
+}
