@@ -9,7 +9,7 @@ pub const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Largest request body accepted; larger → 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Request {
     pub method: String,
     /// The path as sent, without the query (still percent-encoded).
@@ -19,6 +19,32 @@ pub struct Request {
     pub body: Vec<u8>,
     /// Whether the client wants the connection kept open after the answer.
     pub keep_alive: bool,
+}
+
+/// Debug output redacts the `Authorization` header (it carries passwords) and the body.
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let shown = if k.eq_ignore_ascii_case("Authorization") {
+                    "<redacted>"
+                } else {
+                    v.as_str()
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .field("keep_alive", &self.keep_alive)
+            .finish()
+    }
 }
 
 impl Request {
@@ -488,6 +514,14 @@ mod tests {
             read("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc").0,
             Err(ReadError::Aborted)
         ));
+    }
+
+    #[test]
+    fn debug_output_hides_credentials() {
+        let (r, _) = read("GET / HTTP/1.1\r\nAuthorization: Basic dXNlcjpzZWNyZXQ=\r\n\r\n");
+        let shown = format!("{:?}", r.unwrap());
+        assert!(!shown.contains("dXNlcjpzZWNyZXQ="), "{shown}");
+        assert!(shown.contains("<redacted>"));
     }
 
     #[test]
