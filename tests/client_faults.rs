@@ -131,8 +131,9 @@ fn retries_are_bounded_and_end_with_a_retryable_error() {
     assert_eq!(e.http_status(), Some(503));
     assert!(e.retryable());
     assert_no_secret(&e, &[&password]);
-    // 2 POSTs and the status check between them (404: not created), nothing more.
-    assert_eq!(requests(&sb) - before, 3);
+    // 2 POSTs, the status check between them and the final one after the last lost answer
+    // (both 404: not created), nothing more.
+    assert_eq!(requests(&sb) - before, 4);
     assert_eq!(document_counters(&sb, &id), (0, false));
     assert_eq!(counters(&sb)["faults_pending"], 1);
 }

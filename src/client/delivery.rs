@@ -4,8 +4,9 @@
 //! a timeout, a 5xx, a malformed or truncated 2xx — the document may or may not exist at the
 //! service, so before sending again the loop asks for the document's status: found → that status
 //! is the result (`found_existing`); 404 → it was never created, send again (`resent`); the status
-//! call failing too → back off and ask again. Errors that cannot change by repeating (validation,
-//! 400, 401, 403) end the loop at once. At most `max_attempts` rounds, with exponential backoff.
+//! call failing too → back off and ask again. After the last lost answer it asks once more, without
+//! sending. Errors that cannot change by repeating (validation, 400, 401, 403) end the loop at
+//! once. At most `max_attempts` POSTs, with exponential backoff between rounds.
 
 use std::time::Duration;
 
@@ -47,27 +48,19 @@ pub fn deliver(
     let mut posts = 0u32;
     // Set once a POST's answer was lost: the next round must ask before it sends.
     let mut answer_lost = false;
-    let mut last_error = None;
-    for round in 0..max_attempts.max(1) {
+    // The error of the last POST: what the caller sees if the loop gives up. A failing status
+    // check does not replace it, since the caller asked to send, not to read a status.
+    let mut post_error = None;
+    let rounds = max_attempts.max(1);
+    for round in 0..rounds {
         if round > 0 {
             sleep(backoff(first_backoff_ms, round));
         }
         if answer_lost {
             match status() {
-                Ok(found) => {
-                    return Ok((
-                        found,
-                        Delivery {
-                            attempts: posts,
-                            outcome: Outcome::FoundExisting,
-                        },
-                    ))
-                }
+                Ok(found) => return Ok(found_existing(found, posts)),
                 Err(Error::NotFound { .. }) => {}
-                Err(e) if is_ambiguous(&e) => {
-                    last_error = Some(e);
-                    continue;
-                }
+                Err(e) if is_ambiguous(&e) => continue,
                 Err(e) => return Err(e),
             }
         }
@@ -89,12 +82,30 @@ pub fn deliver(
             }
             Err(e) if is_ambiguous(&e) => {
                 answer_lost = true;
-                last_error = Some(e);
+                post_error = Some(e);
             }
             Err(e) => return Err(e),
         }
     }
-    Err(last_error.unwrap_or_else(|| Error::Internal("delivery loop ran no round".into())))
+    // The last answer was lost too: ask once more without sending, so a document the service did
+    // create is reported as delivered rather than as an error the caller would have to resolve.
+    if answer_lost {
+        sleep(backoff(first_backoff_ms, rounds));
+        if let Ok(found) = status() {
+            return Ok(found_existing(found, posts));
+        }
+    }
+    Err(post_error.unwrap_or_else(|| Error::Internal("delivery loop ran no round".into())))
+}
+
+fn found_existing(status: DocumentStatus, posts: u32) -> (DocumentStatus, Delivery) {
+    (
+        status,
+        Delivery {
+            attempts: posts,
+            outcome: Outcome::FoundExisting,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -207,16 +218,35 @@ mod tests {
 
     #[test]
     fn bound_is_kept_and_last_error_returned() {
-        let (r, p, s, _) = run(
+        let (r, p, s, sleeps) = run(
             3,
             vec![Err(timeout()), Err(timeout()), Err(timeout())],
-            vec![Err(not_found()), Err(not_found())],
+            vec![Err(not_found()), Err(not_found()), Err(not_found())],
         );
         assert_eq!(r.unwrap_err().code(), "timeout");
-        assert_eq!((p, s), (3, 2));
-        let (r, p, s, _) = run(1, vec![Err(timeout())], vec![]);
+        assert_eq!((p, s), (3, 3));
+        assert_eq!(sleeps.len(), 3);
+        // The POST's error is returned, not the failing status check's.
+        let (r, p, s, _) = run(
+            1,
+            vec![Err(timeout())],
+            vec![Err(Error::Transport("reset".into()))],
+        );
         assert_eq!(r.unwrap_err().code(), "timeout");
-        assert_eq!((p, s), (1, 0));
+        assert_eq!((p, s), (1, 1));
+    }
+
+    #[test]
+    fn last_lost_answer_is_resolved_by_a_final_status_check() {
+        let (r, p, s, _) = run(
+            2,
+            vec![Err(timeout()), Err(Error::Transport("reset".into()))],
+            vec![Err(not_found()), Ok(doc("QUEUED"))],
+        );
+        let (st, d) = r.unwrap();
+        assert_eq!(st.status(), "QUEUED");
+        assert_eq!((d.attempts, d.outcome), (2, Outcome::FoundExisting));
+        assert_eq!((p, s), (2, 2));
     }
 
     #[test]
