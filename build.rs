@@ -1,10 +1,12 @@
 //! Generates the C headers from `src/ffi.rs` with cbindgen:
 //! - `include/modulpos.h`: the C header (doc comments, include guard, C++ `extern "C"`).
 //! - `include/modulpos_ffi.h`: the same declarations for PHP's `FFI::cdef`, which has no
-//!   preprocessor: only the opaque typedef and the prototypes, no `#include`/`#define`/`#if`.
+//!   preprocessor: only the opaque typedef and the prototypes, no `#include`/`#define`/`#if`;
+//!   also written to `bindings/php/resources/modulpos_ffi.h`, so the PHP package works when it is
+//!   installed on its own, away from this repository.
 //!
-//! Both are committed; a file is written only when its content changes, so a build of an
-//! unchanged tree leaves `git diff --exit-code include/` clean (CI checks that).
+//! All are committed; a file is written only when its content changes, so a build of an
+//! unchanged tree leaves `git diff --exit-code include/ bindings/php/resources/` clean (CI checks that).
 
 use std::path::Path;
 
@@ -21,6 +23,10 @@ fn main() {
 
     let php_header = php_safe(&generate(&source, php_config()));
     write_if_changed(&root.join("include/modulpos_ffi.h"), &php_header);
+    write_if_changed(
+        &root.join("bindings/php/resources/modulpos_ffi.h"),
+        &php_header,
+    );
 }
 
 fn base_config() -> cbindgen::Config {

@@ -1,7 +1,8 @@
 //! The committed headers match what build.rs generates from src/ffi.rs, and the PHP declaration
 //! file is free of preprocessor lines. Building this test ran build.rs, which rewrites
-//! `include/` when src/ffi.rs changed; so a clean `git status` here means the committed headers
-//! are current (the same check CI makes with `git diff --exit-code include/`).
+//! `include/` (and the PHP package's copy in `bindings/php/resources/`) when src/ffi.rs changed;
+//! so a clean `git status` here means the committed headers are current (the same check CI makes
+//! with `git diff --exit-code include/ bindings/php/resources/`).
 
 use std::path::Path;
 use std::process::Command;
@@ -35,7 +36,13 @@ fn headers_are_committed_and_current() {
         return;
     }
     let output = Command::new("git")
-        .args(["status", "--porcelain", "--", "include/"])
+        .args([
+            "status",
+            "--porcelain",
+            "--",
+            "include/",
+            "bindings/php/resources/",
+        ])
         .current_dir(root)
         .output()
         .expect("git runs");
@@ -43,7 +50,7 @@ fn headers_are_committed_and_current() {
     let changes = String::from_utf8_lossy(&output.stdout);
     assert!(
         changes.trim().is_empty(),
-        "include/ differs from the commit after a build; commit the regenerated headers:\n{changes}"
+        "generated headers differ from the commit after a build; commit them:\n{changes}"
     );
 }
 

@@ -3,7 +3,7 @@
 #   1. installs what is missing (Debian: php-cli with FFI, phpunit, composer, valgrind, a C compiler),
 #   2. builds the library and the sandbox (release),
 #   3. runs the Rust tests (library, sandbox, integration against the in-process sandbox),
-#   4. checks the generated headers in include/ match the committed ones,
+#   4. checks the generated headers (include/, bindings/php/resources/) match the committed ones,
 #   5. runs the C ABI test under valgrind, the Python ctypes test and the PHP test suite, each against a
 #      sandbox it starts and stops itself.
 # Every suite runs even when an earlier one failed; the exit code is non-zero if any failed.
@@ -45,9 +45,9 @@ cargo build --release --workspace --locked || exit 1
 
 headers_unchanged() {
     if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        git diff --exit-code --stat -- include/ &&
-            [ -z "$(git status --porcelain -- include/)" ] ||
-            { echo "include/ differs from the committed headers: commit the regenerated ones" >&2; return 1; }
+        git diff --exit-code --stat -- include/ bindings/php/resources/ &&
+            [ -z "$(git status --porcelain -- include/ bindings/php/resources/)" ] ||
+            { echo "the generated headers differ from the committed ones: commit the regenerated ones" >&2; return 1; }
     else
         echo "not a git checkout: header drift check skipped"
     fi

@@ -56,7 +56,7 @@ class LibraryLoadingTest extends TestCase
         if (!is_file($generated)) {
             $this->markTestSkipped('not in the repository: include/modulpos_ffi.h is not here');
         }
-        $this->assertFileEquals($generated, Library::headerPath(), 'copy include/modulpos_ffi.h to bindings/php/resources/');
+        $this->assertFileEquals($generated, Library::headerPath(), 'build.rs writes both; commit bindings/php/resources/modulpos_ffi.h');
         $this->assertStringNotContainsString('#', (string) file_get_contents(Library::headerPath()), 'FFI::cdef has no preprocessor');
     }
 
