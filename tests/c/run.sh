@@ -26,24 +26,9 @@ cc -std=c11 -Wall -Wextra -Werror -Wpedantic -g -O1 -pthread \
     -L "$lib_dir" -Wl,-rpath,"$PWD/$lib_dir" -lmodulpos \
     -o "$build_dir/test_abi"
 
-sandbox_out="$build_dir/sandbox.out"
-"$lib_dir/modulpos-sandbox" --listen 127.0.0.1:0 --queue-ms 20 --print-ms 20 >"$sandbox_out" 2>&1 &
-sandbox_pid=$!
-trap 'kill "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null || true' EXIT
-
-# The first stdout line is "listening on http://127.0.0.1:PORT".
-root=""
-for _ in $(seq 1 100); do
-    line="$(head -n 1 "$sandbox_out" 2>/dev/null || true)"
-    if [[ "$line" == "listening on "* ]]; then
-        root="${line#listening on }"
-        break
-    fi
-    kill -0 "$sandbox_pid" 2>/dev/null || { cat "$sandbox_out" >&2; echo "sandbox exited" >&2; exit 1; }
-    sleep 0.1
-done
-[ -n "$root" ] || { echo "sandbox did not report its address" >&2; exit 1; }
-export MODULPOS_TEST_BASE_URL="$root/api/fn"
+# shellcheck source=tests/lib/sandbox.sh
+. tests/lib/sandbox.sh
+MODULPOS_SANDBOX_BIN="$lib_dir/modulpos-sandbox" start_sandbox --queue-ms 20 --print-ms 20
 echo "sandbox at $MODULPOS_TEST_BASE_URL"
 
 if [ "${VALGRIND:-1}" = "0" ]; then
