@@ -34,6 +34,8 @@
 //! `barcode`, `originCountryCode`) also accepts a JSON integer and `vatTag` a string of digits,
 //! as hosts often hold those as numbers (the service's JSON reader accepts both too).
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 use super::document::{
@@ -88,7 +90,7 @@ pub fn parse_document(value: &Value, options: &ValidationOptions) -> Result<Docu
     };
     let document = checker.document(&Obj {
         map,
-        path: String::new(),
+        path: Path::Root,
     });
     match document {
         _ if !checker.issues.is_empty() => Err(Error::Validation(checker.issues)),
@@ -122,19 +124,48 @@ pub fn check_document_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A JSON object and its path in the document.
-struct Obj<'v> {
-    map: &'v Map<String, Value>,
-    path: String,
+/// The JSON path of a value, e.g. `inventPositions[0].price`: borrowed parts, written out as
+/// text only when an issue is recorded, so a valid field costs no string.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    /// The document itself (the empty path).
+    Root,
+    /// `parent.key`, or just `key` under the root.
+    Key(&'p Path<'p>, &'p str),
+    /// `parent.key[index]`.
+    Item(&'p Path<'p>, &'p str, usize),
 }
 
-impl<'v> Obj<'v> {
-    fn path_of(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{}.{key}", self.path)
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Path::Root => Ok(()),
+            Path::Key(parent, key) => {
+                if !matches!(parent, Path::Root) {
+                    write!(f, "{parent}.")?;
+                }
+                f.write_str(key)
+            }
+            Path::Item(parent, key, index) => write!(f, "{}[{index}]", Path::Key(parent, key)),
         }
+    }
+}
+
+/// A JSON object and its path in the document.
+struct Obj<'v, 'p> {
+    map: &'v Map<String, Value>,
+    path: Path<'p>,
+}
+
+impl<'v> Obj<'v, '_> {
+    /// The path of `key` in this object.
+    fn path_of<'s>(&'s self, key: &'s str) -> Path<'s> {
+        Path::Key(&self.path, key)
+    }
+
+    /// The path of item `index` of the array at `key` in this object.
+    fn item_path<'s>(&'s self, key: &'s str, index: usize) -> Path<'s> {
+        Path::Item(&self.path, key, index)
     }
 
     /// The value of `key`; `null` counts as absent.
@@ -156,11 +187,11 @@ struct Checker<'o> {
 }
 
 impl Checker<'_> {
-    fn issue(&mut self, path: impl Into<String>, reason: impl Into<String>) {
-        self.issues.push(FieldIssue::new(path, reason));
+    fn issue(&mut self, path: impl fmt::Display, reason: impl Into<String>) {
+        self.issues.push(FieldIssue::new(path.to_string(), reason));
     }
 
-    fn check(&mut self, path: &str, result: Result<(), String>) {
+    fn check(&mut self, path: impl fmt::Display, result: Result<(), String>) {
         if let Err(reason) = result {
             self.issue(path, reason);
         }
@@ -168,7 +199,12 @@ impl Checker<'_> {
 
     // ---- primitive readers ----
 
-    fn text_value(&mut self, path: &str, value: &Value, integers: Integers) -> Option<String> {
+    fn text_value(
+        &mut self,
+        path: impl fmt::Display,
+        value: &Value,
+        integers: Integers,
+    ) -> Option<String> {
         match value {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) if integers == Integers::Accepted && (n.is_i64() || n.is_u64()) => {
@@ -187,7 +223,7 @@ impl Checker<'_> {
             self.issue(path, "is required");
             return None;
         };
-        let text = self.text_value(&path, value, integers)?;
+        let text = self.text_value(path, value, integers)?;
         if text.trim().is_empty() {
             self.issue(path, "must not be empty");
             return None;
@@ -197,7 +233,7 @@ impl Checker<'_> {
 
     fn optional_text(&mut self, obj: &Obj, key: &str, integers: Integers) -> Option<String> {
         let value = obj.get(key)?;
-        let text = self.text_value(&obj.path_of(key), value, integers)?;
+        let text = self.text_value(obj.path_of(key), value, integers)?;
         if text.is_empty() {
             None
         } else {
@@ -208,11 +244,11 @@ impl Checker<'_> {
     /// An optional text of at most `max` characters.
     fn bounded_text(&mut self, obj: &Obj, key: &str, max: usize) -> Option<String> {
         let text = self.optional_text(obj, key, Integers::Rejected)?;
-        self.max_chars(&obj.path_of(key), &text, max);
+        self.max_chars(obj.path_of(key), &text, max);
         Some(text)
     }
 
-    fn max_chars(&mut self, path: &str, text: &str, max: usize) {
+    fn max_chars(&mut self, path: impl fmt::Display, text: &str, max: usize) {
         let count = text.chars().count();
         if count > max {
             self.issue(
@@ -222,7 +258,7 @@ impl Checker<'_> {
         }
     }
 
-    fn code(&mut self, path: &str, value: &str, table: tables::TextTable) {
+    fn code(&mut self, path: impl fmt::Display, value: &str, table: tables::TextTable) {
         if !self.options.allow_unknown_values && !tables::contains(table, value) {
             self.issue(
                 path,
@@ -237,13 +273,13 @@ impl Checker<'_> {
 
     fn optional_code(&mut self, obj: &Obj, key: &str, table: tables::TextTable) -> Option<String> {
         let text = self.optional_text(obj, key, Integers::Rejected)?;
-        self.code(&obj.path_of(key), &text, table);
+        self.code(obj.path_of(key), &text, table);
         Some(text)
     }
 
     fn optional_inn(&mut self, obj: &Obj, key: &str) -> Option<String> {
         let text = self.optional_text(obj, key, Integers::Rejected)?;
-        self.check(&obj.path_of(key), formats::check_inn(&text));
+        self.check(obj.path_of(key), formats::check_inn(&text));
         Some(text)
     }
 
@@ -257,7 +293,7 @@ impl Checker<'_> {
         }
     }
 
-    fn object<'v>(&mut self, path: String, value: &'v Value) -> Option<Obj<'v>> {
+    fn object<'v, 'p>(&mut self, path: Path<'p>, value: &'v Value) -> Option<Obj<'v, 'p>> {
         match value {
             Value::Object(map) => Some(Obj { map, path }),
             _ => {
@@ -267,12 +303,16 @@ impl Checker<'_> {
         }
     }
 
-    fn optional_object<'v>(&mut self, obj: &Obj<'v>, key: &str) -> Option<Obj<'v>> {
+    fn optional_object<'v, 's>(
+        &mut self,
+        obj: &'s Obj<'v, '_>,
+        key: &'s str,
+    ) -> Option<Obj<'v, 's>> {
         let value = obj.get(key)?;
         self.object(obj.path_of(key), value)
     }
 
-    fn array<'v>(&mut self, obj: &Obj<'v>, key: &str) -> Option<&'v Vec<Value>> {
+    fn array<'v>(&mut self, obj: &Obj<'v, '_>, key: &str) -> Option<&'v Vec<Value>> {
         match obj.get(key)? {
             Value::Array(items) => Some(items),
             _ => {
@@ -307,12 +347,11 @@ impl Checker<'_> {
 
     fn phones(&mut self, obj: &Obj, key: &str) -> Option<Vec<String>> {
         let items = self.array(obj, key)?;
-        let base = obj.path_of(key);
         let mut phones = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let path = format!("{base}[{i}]");
-            if let Some(phone) = self.text_value(&path, item, Integers::Rejected) {
-                self.check(&path, formats::check_phone(&phone));
+            let path = obj.item_path(key, i);
+            if let Some(phone) = self.text_value(path, item, Integers::Rejected) {
+                self.check(path, formats::check_phone(&phone));
                 phones.push(phone);
             }
         }
@@ -391,7 +430,7 @@ impl Checker<'_> {
             }
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    let path = format!("inventPositions[{i}]");
+                    let path = Path::Item(&Path::Root, "inventPositions", i);
                     let (position, amount) = match self.object(path, item) {
                         Some(o) => self.position(&o),
                         None => (None, None),
@@ -419,7 +458,7 @@ impl Checker<'_> {
             }
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    let path = format!("moneyPositions[{i}]");
+                    let path = Path::Item(&Path::Root, "moneyPositions", i);
                     let (payment, sum) = match self.object(path, item) {
                         Some(o) => self.money_position(&o),
                         None => (None, None),
@@ -493,7 +532,7 @@ impl Checker<'_> {
     fn position(&mut self, obj: &Obj) -> (Option<Position>, Option<Money>) {
         let name = self.required_text(obj, "name", Integers::Rejected);
         if let Some(name) = &name {
-            self.max_chars(&obj.path_of("name"), name, 128);
+            self.max_chars(obj.path_of("name"), name, 128);
         }
         let price = self.money(obj, "price", true);
         let quantity = self.quantity(obj);
@@ -508,7 +547,7 @@ impl Checker<'_> {
         let origin_country_code = self.optional_text(obj, "originCountryCode", Integers::Accepted);
         if let Some(code) = &origin_country_code {
             self.check(
-                &obj.path_of("originCountryCode"),
+                obj.path_of("originCountryCode"),
                 formats::check_country_code(code),
             );
         }
@@ -516,7 +555,7 @@ impl Checker<'_> {
         let nomenclature_code = self.optional_text(obj, "nomenclatureCode", Integers::Rejected);
         if let Some(code) = &nomenclature_code {
             self.check(
-                &obj.path_of("nomenclatureCode"),
+                obj.path_of("nomenclatureCode"),
                 formats::check_nomenclature_code(code),
             );
         }
@@ -580,7 +619,7 @@ impl Checker<'_> {
         let gross_kopecks = line_gross_kopecks(price, quantity);
         let Some(gross) = Money::from_i128(gross_kopecks) else {
             self.issue(
-                obj.path.clone(),
+                obj.path,
                 format!(
                     "price × quantity exceeds the maximum sum {} (price {price}, quantity {quantity})",
                     Money::MAX
@@ -647,7 +686,7 @@ impl Checker<'_> {
         let payment_type = self.required_text(obj, "paymentType", Integers::Rejected);
         if let Some(payment_type) = &payment_type {
             self.code(
-                &obj.path_of("paymentType"),
+                obj.path_of("paymentType"),
                 payment_type,
                 tables::PAYMENT_TYPES,
             );
@@ -661,15 +700,14 @@ impl Checker<'_> {
 
     fn agent_info(&mut self, obj: &Obj) -> AgentInfo {
         let types = self.array(obj, "types").map(|items| {
-            let base = obj.path_of("types");
             if items.is_empty() {
-                self.issue(base.clone(), "must not be empty");
+                self.issue(obj.path_of("types"), "must not be empty");
             }
             let mut types = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let path = format!("{base}[{i}]");
-                if let Some(kind) = self.text_value(&path, item, Integers::Rejected) {
-                    self.code(&path, &kind, tables::AGENT_TYPES);
+                let path = obj.item_path("types", i);
+                if let Some(kind) = self.text_value(path, item, Integers::Rejected) {
+                    self.code(path, &kind, tables::AGENT_TYPES);
                     types.push(kind);
                 }
             }
@@ -713,15 +751,15 @@ impl Checker<'_> {
     fn correction_info(&mut self, obj: &Obj) -> Option<CorrectionInfo> {
         let reason = self.required_text(obj, "reason", Integers::Rejected);
         if let Some(reason) = &reason {
-            self.code(&obj.path_of("reason"), reason, tables::CORRECTION_REASONS);
+            self.code(obj.path_of("reason"), reason, tables::CORRECTION_REASONS);
         }
         let document_date = self.required_text(obj, "documentDate", Integers::Rejected);
         if let Some(date) = &document_date {
-            self.check(&obj.path_of("documentDate"), formats::check_date(date));
+            self.check(obj.path_of("documentDate"), formats::check_date(date));
         }
         let document_num = self.optional_text(obj, "documentNum", Integers::Accepted);
         if let Some(num) = &document_num {
-            self.max_chars(&obj.path_of("documentNum"), num, 32);
+            self.max_chars(obj.path_of("documentNum"), num, 32);
         } else if reason.as_deref() == Some("BY_ORDER") {
             self.issue(
                 obj.path_of("documentNum"),
@@ -752,11 +790,11 @@ impl Checker<'_> {
         let doc_date_time = self.required_text(obj, "docDateTime", Integers::Rejected);
         let doc_number = self.required_text(obj, "docNumber", Integers::Accepted);
         if let Some(number) = &doc_number {
-            self.max_chars(&obj.path_of("docNumber"), number, 32);
+            self.max_chars(obj.path_of("docNumber"), number, 32);
         }
         let doc_data = self.required_text(obj, "docData", Integers::Rejected);
         if let Some(data) = &doc_data {
-            self.max_chars(&obj.path_of("docData"), data, 256);
+            self.max_chars(obj.path_of("docData"), data, 256);
         }
         Some(IndustryRequisite {
             foiv_id: foiv_id?,
@@ -1894,5 +1932,24 @@ mod tests {
         }
         // Both outcomes occur: optional fields may be nulled, required ones may not.
         assert!(outcomes.0 > 0 && outcomes.1 > outcomes.0, "{outcomes:?}");
+    }
+
+    #[test]
+    fn paths_are_written_like_the_json_they_point_into() {
+        let root = Path::Root;
+        assert_eq!(root.to_string(), "");
+        assert_eq!(Path::Key(&root, "email").to_string(), "email");
+        let line = Path::Item(&root, "inventPositions", 3);
+        assert_eq!(line.to_string(), "inventPositions[3]");
+        assert_eq!(
+            Path::Key(&line, "price").to_string(),
+            "inventPositions[3].price"
+        );
+        let agent = Path::Key(&line, "agentInfo");
+        let operator = Path::Key(&agent, "moneyTransferOperator");
+        assert_eq!(
+            Path::Item(&operator, "phones", 12).to_string(),
+            "inventPositions[3].agentInfo.moneyTransferOperator.phones[12]"
+        );
     }
 }
