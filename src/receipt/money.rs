@@ -2,8 +2,10 @@
 //! JSON, their JSON form, and the line arithmetic of the totals rule.
 //!
 //! No value here is ever computed with floating point. A JSON number that reaches us as an `f64`
-//! (serde_json stores non-integers that way) is turned back into the shortest decimal text that
-//! denotes it, and that text is read digit by digit.
+//! (serde_json stores non-integers that way) means the shortest decimal text that denotes it, and
+//! that text is read digit by digit. The common case skips the text: when the double is exactly
+//! the nearest double to some in-range `k / 10^scale`, that decimal is the text it denotes, so its
+//! value is `k` units (see [`units_from_double`]; a test compares both paths).
 //!
 //! **Host float noise.** Hosts such as PHP and JavaScript compute prices in binary floating
 //! point, so `0.1 + 0.2` arrives as `0.30000000000000004`. A value with more decimals than
@@ -295,9 +297,12 @@ fn units_from_json(value: &Value, scale: u32, max_units: i64) -> Result<i64, Str
                 return Err(too_large(scale, max_units));
             }
             match number.as_f64() {
-                // `{:e}` prints the shortest digits that read back as the same double.
                 Some(double) if double.is_finite() => {
-                    units_from_text(&format!("{double:e}"), scale, max_units)
+                    match units_from_double(double, scale, max_units) {
+                        Some(units) => Ok(units),
+                        // `{:e}` prints the shortest digits that read back as the same double.
+                        None => units_from_text(&format!("{double:e}"), scale, max_units),
+                    }
                 }
                 _ => Err("is not a finite number".to_owned()),
             }
@@ -305,6 +310,27 @@ fn units_from_json(value: &Value, scale: u32, max_units: i64) -> Result<i64, Str
         Value::String(text) => units_from_text(text, scale, max_units),
         _ => Err("must be a number".to_owned()),
     }
+}
+
+/// The value of a double in units of `10^-scale` without going through its text, when the double
+/// is the nearest double to `k / 10^scale` for some `|k| ≤ max_units`; `None` otherwise (the
+/// caller then reads the double's shortest text).
+///
+/// Why this equals the text path: `k` and `10^scale` are exact doubles (below 2^53), so IEEE
+/// division rounds the exact quotient `k / 10^scale` correctly: the check below holds exactly
+/// when `double` is the nearest double to that decimal. Over the whole range the spacing of
+/// doubles (at most 2^-11 < 10^-scale) is finer than the unit, so no other multiple of
+/// `10^-scale`, and no shorter decimal, rounds to the same double: the shortest text of `double`
+/// is that decimal, which the text path reads as exactly `k`.
+fn units_from_double(double: f64, scale: u32, max_units: i64) -> Option<i64> {
+    debug_assert!(max_units < 1 << 53, "units must be exact doubles");
+    let factor = 10u32.pow(scale) as f64;
+    // Any rounding in this product only makes the check below fail (then the text path runs).
+    let units = (double * factor).round();
+    if !(units.abs() <= max_units as f64) || units / factor != double {
+        return None;
+    }
+    Some(units as i64)
 }
 
 fn units_from_text(text: &str, scale: u32, max_units: i64) -> Result<i64, String> {
@@ -559,6 +585,113 @@ mod tests {
                 "kopecks {kopecks}"
             );
             assert_eq!(from_text(&printed), Ok(kopecks));
+        }
+    }
+
+    /// Reads `double` through the fast path and through its shortest text, checks that they agree
+    /// whenever the fast path answers (also through `from_json`); returns whether it answered.
+    fn fast_path_agrees(double: f64, scale: u32, max_units: i64) -> bool {
+        if !double.is_finite() {
+            return false; // JSON has no such number (the next double after f64::MAX)
+        }
+        let text = units_from_text(&format!("{double:e}"), scale, max_units);
+        let via_json = if scale == MONEY_SCALE {
+            Money::from_json(&json!(double)).map(Money::kopecks)
+        } else {
+            Quantity::from_json(&json!(double)).map(Quantity::thousandths)
+        };
+        assert_eq!(via_json, text, "{double:e} (scale {scale})");
+        match units_from_double(double, scale, max_units) {
+            Some(fast) => {
+                assert_eq!(Ok(fast), text, "{double:e} (scale {scale})");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn double_fast_path_equals_the_text_path() {
+        let scales = [
+            (MONEY_SCALE, Money::MAX.0),
+            (QUANTITY_SCALE, Quantity::MAX.0),
+        ];
+        let next_up = |d: f64| f64::from_bits(d.to_bits() + 1);
+        let next_down = |d: f64| f64::from_bits(d.to_bits() - 1);
+        let mut edges = vec![
+            0.0,
+            0.1 + 0.2,
+            0.3,
+            0.1 + 0.7,
+            19.99 * 3.0,
+            199.995,
+            199.99,
+            0.005,
+            0.015,
+            1.005,
+            10.005,
+            0.01,
+            0.001,
+            0.0005,
+            1.0 / 3.0,
+            45.9,
+            1e12,
+            1e15,
+            1e16,
+            1e300,
+            999999999999.999,
+            1000000000000.0,
+            2814749767106.55,
+            2814749767106.56,
+            2814749767106.5,
+            9007199254740993.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            1e-300,
+            f64::MAX,
+            f64::EPSILON,
+        ];
+        for d in edges.clone() {
+            if d > 0.0 {
+                edges.extend([next_up(d), next_down(d)]);
+            }
+        }
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for (scale, max_units) in scales {
+            let mut hits = 0;
+            for &d in &edges {
+                fast_path_agrees(d, scale, max_units);
+                fast_path_agrees(-d, scale, max_units);
+            }
+            for i in 0..50_000u64 {
+                // The nearest double to a random in-range decimal: the fast path must answer.
+                let digits = 1 + (i % 16) as u32;
+                let units = (next() % 10u64.pow(digits)) as i64 % (max_units + 1);
+                let units = if i % 3 == 0 { -units } else { units };
+                let nearest: f64 = units_to_text(units, scale, false).parse().unwrap();
+                assert!(fast_path_agrees(nearest, scale, max_units), "{nearest:e}");
+                hits += 1;
+                // Its neighbours (float noise or a real extra decimal) and host arithmetic.
+                fast_path_agrees(next_up(nearest.abs()), scale, max_units);
+                fast_path_agrees(next_down(nearest.abs()), scale, max_units);
+                fast_path_agrees(nearest * 3.0, scale, max_units);
+                fast_path_agrees(nearest + 0.1, scale, max_units);
+                fast_path_agrees(nearest / 7.0, scale, max_units);
+                // Arbitrary doubles of every magnitude.
+                let any = f64::from_bits(next());
+                if any.is_finite() {
+                    fast_path_agrees(any, scale, max_units);
+                }
+                let small = (next() % 1_000_000_000) as f64 / 10f64.powi((next() % 12) as i32);
+                fast_path_agrees(small, scale, max_units);
+            }
+            assert_eq!(hits, 50_000);
         }
     }
 
