@@ -159,13 +159,27 @@ fn serialize_units<S: Serializer>(
     if units % factor == 0 {
         return serializer.serialize_i64(units / factor);
     }
-    // Decimal text → nearest double (a correctly rounded conversion, no arithmetic); for at
-    // most 15 significant digits that double prints back as exactly this text.
+    // The carrier is the double nearest to the decimal `units / 10^scale`; for at most 15
+    // significant digits it prints back as exactly that decimal.
+    if let Some(carrier) = nearest_double(units, scale) {
+        return serializer.serialize_f64(carrier);
+    }
+    // Decimal text → nearest double (a correctly rounded conversion, no arithmetic).
     let text = units_to_text(units, scale, true);
     let carrier: f64 = text
         .parse()
         .map_err(|_| serde::ser::Error::custom("internal: unformattable amount"))?;
     serializer.serialize_f64(carrier)
+}
+
+/// The double nearest to `units / 10^scale`, computed without text when `units` is an exact
+/// double (|units| ≤ 2^53): both operands are then exact and IEEE division rounds the exact
+/// quotient to nearest (ties to even), just as reading the decimal text does. `None` beyond.
+fn nearest_double(units: i64, scale: u32) -> Option<f64> {
+    if units.unsigned_abs() > 1 << 53 {
+        return None;
+    }
+    Some(units as f64 / 10u32.pow(scale) as f64)
 }
 
 /// `units / 10^scale` as decimal text; `trim` drops trailing zeros (and a bare point).
@@ -693,6 +707,49 @@ mod tests {
             }
             assert_eq!(hits, 50_000);
         }
+    }
+
+    #[test]
+    fn nearest_double_equals_reading_the_text() {
+        let mut state: u64 = 0x6A09_E667_F3BC_C909;
+        let mut check = |units: i64| {
+            for scale in [MONEY_SCALE, QUANTITY_SCALE] {
+                let text = units_to_text(units, scale, true);
+                let read: f64 = text.parse().unwrap();
+                match nearest_double(units, scale) {
+                    Some(computed) => assert_eq!(computed.to_bits(), read.to_bits(), "{text}"),
+                    None => assert!(units.unsigned_abs() > 1 << 53, "{text}"),
+                }
+            }
+        };
+        for units in [
+            0,
+            1,
+            5,
+            30,
+            1230,
+            19999,
+            Money::MAX.0,
+            Quantity::MAX.0,
+            1 << 53,
+        ] {
+            check(units);
+            check(-units);
+            check(units.saturating_sub(1));
+        }
+        for i in 0..200_000u64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let digits = 1 + (i % 16) as u32;
+            let units = (state % 10u64.pow(digits)) as i64;
+            check(if i % 2 == 0 { units } else { -units });
+        }
+        assert_eq!(nearest_double((1 << 53) + 1, MONEY_SCALE), None);
+        assert_eq!(nearest_double(i64::MIN, MONEY_SCALE), None);
+        // Beyond 2^53 the text path still gives the exact nearest double.
+        let text = |value: &Money| serde_json::to_string(value).unwrap();
+        assert_eq!(text(&Money(i64::MAX)), "9.223372036854776e+16");
     }
 
     #[test]
