@@ -712,7 +712,7 @@ mod tests {
     #[test]
     fn nearest_double_equals_reading_the_text() {
         let mut state: u64 = 0x6A09_E667_F3BC_C909;
-        let mut check = |units: i64| {
+        let check = |units: i64| {
             for scale in [MONEY_SCALE, QUANTITY_SCALE] {
                 let text = units_to_text(units, scale, true);
                 let read: f64 = text.parse().unwrap();
