@@ -124,6 +124,19 @@ pub fn envelope_string(result: Result<Value>) -> String {
     serde_json::to_string(&envelope).unwrap_or_else(|_| FALLBACK_ENVELOPE.to_owned())
 }
 
+/// The envelope of a successful call whose `data` is already JSON text: the same text as
+/// [`envelope_string`] gives (a `Value` object lists `"data"` before `"ok"`).
+fn ok_envelope_text(data: &str) -> String {
+    const HEAD: &str = r#"{"data":"#;
+    const TAIL: &str = r#","ok":true}"#;
+    // One more byte for the NUL that `into_c_string` appends.
+    let mut envelope = String::with_capacity(HEAD.len() + data.len() + TAIL.len() + 1);
+    envelope.push_str(HEAD);
+    envelope.push_str(data);
+    envelope.push_str(TAIL);
+    envelope
+}
+
 /// Hand a string to C; it comes back through `mk_string_free`.
 fn into_c_string(s: String) -> *mut c_char {
     CString::new(s)
@@ -143,12 +156,27 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// The panic boundary of every envelope-returning export.
 fn envelope_call(f: impl FnOnce() -> Result<Value>) -> *mut c_char {
+    panic_boundary(f, envelope_string)
+}
+
+/// [`envelope_call`] for a call whose `data` comes as JSON text (see [`to_data_text`]).
+fn envelope_call_text(f: impl FnOnce() -> Result<String>) -> *mut c_char {
+    panic_boundary(f, |result| match result {
+        Ok(data) => ok_envelope_text(&data),
+        Err(e) => envelope_string(Err(e)),
+    })
+}
+
+fn panic_boundary<T>(
+    f: impl FnOnce() -> Result<T>,
+    envelope: impl FnOnce(Result<T>) -> String,
+) -> *mut c_char {
     let result = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result,
         Err(payload) => Err(Error::Internal(panic_message(payload.as_ref()))),
     };
     // Building the envelope cannot panic in practice; guard it anyway.
-    match catch_unwind(AssertUnwindSafe(|| into_c_string(envelope_string(result)))) {
+    match catch_unwind(AssertUnwindSafe(|| into_c_string(envelope(result)))) {
         Ok(ptr) => ptr,
         Err(_) => std::ptr::null_mut(),
     }
@@ -157,6 +185,16 @@ fn envelope_call(f: impl FnOnce() -> Result<Value>) -> *mut c_char {
 fn to_data<T: serde::Serialize>(value: &T) -> Result<Value> {
     serde_json::to_value(value)
         .map_err(|e| Error::Internal(format!("cannot encode the result: {e}")))
+}
+
+/// `data` as JSON text, the text its `Value` prints (keys sorted), written without building the
+/// `Value` when the shape allows (see [`receipt::sorted_json`]).
+fn to_data_text<T: serde::Serialize>(value: &T) -> Result<String> {
+    match receipt::sorted_json::to_string(value) {
+        Ok(text) => Ok(text),
+        Err(_) => serde_json::to_string(&to_data(value)?)
+            .map_err(|e| Error::Internal(format!("cannot encode the result: {e}"))),
+    }
 }
 
 /// Read the associate request: `{"login","password","retail_point_id","client_id"?}`. Values are
@@ -447,7 +485,7 @@ pub unsafe extern "C" fn mk_validate(
     document_json: *const c_char,
     options_json: *const c_char,
 ) -> *mut c_char {
-    envelope_call(|| {
+    envelope_call_text(|| {
         // SAFETY: caller contract of this export (see `# Safety`).
         let options = match unsafe { read_optional_str(options_json, "options_json") }? {
             None => validation_options(None)?,
@@ -457,7 +495,7 @@ pub unsafe extern "C" fn mk_validate(
             unsafe { read_str(document_json, "document_json") }?,
             "document_json",
         )?;
-        to_data(&receipt::parse_document(&document, &options)?)
+        to_data_text(&receipt::parse_document(&document, &options)?)
     })
 }
 
@@ -570,5 +608,45 @@ mod tests {
         let v = unsafe { CStr::from_ptr(mk_version()) }.to_str().unwrap();
         assert_eq!(v, env!("CARGO_PKG_VERSION"));
         assert_eq!(mk_abi_version(), 1);
+    }
+
+    #[test]
+    fn text_envelopes_equal_value_envelopes() {
+        for data in [
+            json!(null),
+            json!([1, "a"]),
+            json!({"z": 1, "a": {"ok": false}}),
+        ] {
+            assert_eq!(
+                ok_envelope_text(&data.to_string()),
+                envelope_string(Ok(data.clone()))
+            );
+        }
+    }
+
+    #[test]
+    fn validate_answers_the_text_of_the_documents_value() {
+        let text = json!({
+            "id": "a-1", "docNum": 17, "docType": "SALE", "checkoutDateTime": "2020-02-26T06:41:04Z",
+            "email": "b@example.com", "responseURL": "https://e.ru/cb", "taxMode": "COMMON",
+            "inventPositions": [
+                {"name": "Чай \"Z\"", "price": 0.1 + 0.2, "quantity": 1.5, "discSum": "0.05",
+                 "vatTag": "1105", "agentInfo": {"types": ["attorney"]}},
+                {"name": "B", "price": 1e2, "quantity": 2, "vatTag": 1102}
+            ],
+            "moneyPositions": [{"paymentType": "CARD", "sum": 200.4}]
+        })
+        .to_string();
+        let c_text = CString::new(text.clone()).unwrap();
+        let ptr = unsafe { mk_validate(c_text.as_ptr(), std::ptr::null()) };
+        let answer = unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned();
+        unsafe { mk_string_free(ptr) };
+        let document = receipt::parse_document_str(&text, &ValidationOptions::default()).unwrap();
+        let value = serde_json::to_value(&document).unwrap();
+        assert_eq!(answer, envelope_string(Ok(value)));
+        assert!(
+            answer.starts_with(r#"{"data":{"checkoutDateTime":"#),
+            "{answer}"
+        );
     }
 }
