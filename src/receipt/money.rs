@@ -338,10 +338,12 @@ fn units_from_json(value: &Value, scale: u32, max_units: i64) -> Result<i64, Str
 /// is that decimal, which the text path reads as exactly `k`.
 fn units_from_double(double: f64, scale: u32, max_units: i64) -> Option<i64> {
     debug_assert!(max_units < 1 << 53, "units must be exact doubles");
+    debug_assert!(double.is_finite(), "JSON numbers are finite");
     let factor = 10u32.pow(scale) as f64;
     // Any rounding in this product only makes the check below fail (then the text path runs).
     let units = (double * factor).round();
-    if !(units.abs() <= max_units as f64) || units / factor != double {
+    // `units` is never NaN: `double` is finite, so the product is finite or infinite.
+    if units.abs() > max_units as f64 || units / factor != double {
         return None;
     }
     Some(units as i64)
