@@ -632,8 +632,12 @@ mod tests {
             (MONEY_SCALE, Money::MAX.0),
             (QUANTITY_SCALE, Quantity::MAX.0),
         ];
+        // Neighbours of a non-negative double (below zero comes -0.0's neighbour, 5e-324 negated).
         let next_up = |d: f64| f64::from_bits(d.to_bits() + 1);
-        let next_down = |d: f64| f64::from_bits(d.to_bits() - 1);
+        let next_down = |d: f64| match d.to_bits() {
+            0 => -5e-324,
+            bits => f64::from_bits(bits - 1),
+        };
         let mut edges = vec![
             0.0,
             0.1 + 0.2,
