@@ -124,21 +124,25 @@ pub fn envelope_string(result: Result<Value>) -> String {
     serde_json::to_string(&envelope).unwrap_or_else(|_| FALLBACK_ENVELOPE.to_owned())
 }
 
-/// The envelope of a successful call whose `data` is already JSON text: the same text as
-/// [`envelope_string`] gives (a `Value` object lists `"data"` before `"ok"`).
-fn ok_envelope_text(data: &str) -> String {
-    const HEAD: &str = r#"{"data":"#;
-    const TAIL: &str = r#","ok":true}"#;
-    // One more byte for the NUL that `into_c_string` appends.
-    let mut envelope = String::with_capacity(HEAD.len() + data.len() + TAIL.len() + 1);
-    envelope.push_str(HEAD);
-    envelope.push_str(data);
-    envelope.push_str(TAIL);
-    envelope
+/// The envelope of a successful call, `{"data":...,"ok":true}`: the bytes [`envelope_string`]
+/// gives for the `Value` of `data` (a `Value` object lists `"data"` before `"ok"`), with `data`
+/// written straight from its fields where the shape allows (see [`receipt::sorted_json`]).
+fn ok_envelope<T: serde::Serialize>(data: &T) -> Result<Vec<u8>> {
+    const HEAD: &[u8] = br#"{"data":"#;
+    const TAIL: &[u8] = br#","ok":true}"#;
+    let mut envelope = Vec::with_capacity(4096);
+    envelope.extend_from_slice(HEAD);
+    if receipt::sorted_json::write(&mut envelope, data).is_err() {
+        envelope.truncate(HEAD.len());
+        serde_json::to_writer(&mut envelope, &to_data(data)?)
+            .map_err(|e| Error::Internal(format!("cannot encode the result: {e}")))?;
+    }
+    envelope.extend_from_slice(TAIL);
+    Ok(envelope)
 }
 
-/// Hand a string to C; it comes back through `mk_string_free`.
-fn into_c_string(s: String) -> *mut c_char {
+/// Hand an envelope (UTF-8 text) to C; it comes back through `mk_string_free`.
+fn into_c_string(s: Vec<u8>) -> *mut c_char {
     CString::new(s)
         .unwrap_or_else(|_| CString::new(FALLBACK_ENVELOPE).expect("fallback has no NUL"))
         .into_raw()
@@ -156,20 +160,20 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// The panic boundary of every envelope-returning export.
 fn envelope_call(f: impl FnOnce() -> Result<Value>) -> *mut c_char {
-    panic_boundary(f, envelope_string)
+    panic_boundary(f, |result| envelope_string(result).into_bytes())
 }
 
-/// [`envelope_call`] for a call whose `data` comes as JSON text (see [`to_data_text`]).
-fn envelope_call_text(f: impl FnOnce() -> Result<String>) -> *mut c_char {
+/// [`envelope_call`] for a call that builds its success envelope itself (see [`ok_envelope`]).
+fn envelope_call_bytes(f: impl FnOnce() -> Result<Vec<u8>>) -> *mut c_char {
     panic_boundary(f, |result| match result {
-        Ok(data) => ok_envelope_text(&data),
-        Err(e) => envelope_string(Err(e)),
+        Ok(envelope) => envelope,
+        Err(e) => envelope_string(Err(e)).into_bytes(),
     })
 }
 
 fn panic_boundary<T>(
     f: impl FnOnce() -> Result<T>,
-    envelope: impl FnOnce(Result<T>) -> String,
+    envelope: impl FnOnce(Result<T>) -> Vec<u8>,
 ) -> *mut c_char {
     let result = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result,
@@ -185,16 +189,6 @@ fn panic_boundary<T>(
 fn to_data<T: serde::Serialize>(value: &T) -> Result<Value> {
     serde_json::to_value(value)
         .map_err(|e| Error::Internal(format!("cannot encode the result: {e}")))
-}
-
-/// `data` as JSON text, the text its `Value` prints (keys sorted), written without building the
-/// `Value` when the shape allows (see [`receipt::sorted_json`]).
-fn to_data_text<T: serde::Serialize>(value: &T) -> Result<String> {
-    match receipt::sorted_json::to_string(value) {
-        Ok(text) => Ok(text),
-        Err(_) => serde_json::to_string(&to_data(value)?)
-            .map_err(|e| Error::Internal(format!("cannot encode the result: {e}"))),
-    }
 }
 
 /// Read the associate request: `{"login","password","retail_point_id","client_id"?}`. Values are
@@ -485,7 +479,7 @@ pub unsafe extern "C" fn mk_validate(
     document_json: *const c_char,
     options_json: *const c_char,
 ) -> *mut c_char {
-    envelope_call_text(|| {
+    envelope_call_bytes(|| {
         // SAFETY: caller contract of this export (see `# Safety`).
         let options = match unsafe { read_optional_str(options_json, "options_json") }? {
             None => validation_options(None)?,
@@ -495,7 +489,7 @@ pub unsafe extern "C" fn mk_validate(
             unsafe { read_str(document_json, "document_json") }?,
             "document_json",
         )?;
-        to_data_text(&receipt::parse_document(&document, &options)?)
+        ok_envelope(&receipt::parse_document(&document, &options)?)
     })
 }
 
@@ -612,15 +606,14 @@ mod tests {
 
     #[test]
     fn text_envelopes_equal_value_envelopes() {
+        // Written directly (null, an array) and through the `Value` fallback (a map).
         for data in [
             json!(null),
             json!([1, "a"]),
             json!({"z": 1, "a": {"ok": false}}),
         ] {
-            assert_eq!(
-                ok_envelope_text(&data.to_string()),
-                envelope_string(Ok(data.clone()))
-            );
+            let envelope = String::from_utf8(ok_envelope(&data).unwrap()).unwrap();
+            assert_eq!(envelope, envelope_string(Ok(data.clone())));
         }
     }
 

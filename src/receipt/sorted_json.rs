@@ -1,10 +1,10 @@
 //! JSON text with every object's keys in sorted order, written straight from a `Serialize` value.
 //!
 //! serde_json's `Value` keeps object keys sorted (this crate does not enable `preserve_order`), so
-//! the C ABI's envelopes, built through `Value`, list keys alphabetically. [`to_string`] writes the
+//! the C ABI's envelopes, built through `Value`, list keys alphabetically. [`write`] writes the
 //! same text, byte for byte, as `serde_json::to_string(&serde_json::to_value(value)?)` without
-//! building the `Value` tree: each struct's fields are written into a buffer, then copied out in
-//! key order.
+//! building the `Value` tree: a struct's fields are written in declaration order, then its text
+//! is rewritten in key order (through one scratch buffer shared by the whole value).
 //!
 //! It covers what the receipt model is made of: structs, sequences and tuples, options, unit
 //! variants, newtype structs, booleans, integers up to 64 bits, `f64`, chars and strings. Anything
@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde::ser::{self, Impossible, Serialize};
 
-/// The value has a shape [`to_string`] does not write (see the module docs).
+/// The value has a shape [`write`] does not write (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsupported;
 
@@ -33,17 +33,21 @@ impl ser::Error for Unsupported {
     }
 }
 
-/// The JSON text of `value` with sorted object keys: the text of its serde_json `Value`.
-pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Unsupported> {
-    let mut out = Vec::with_capacity(1024);
-    value.serialize(Writer { out: &mut out })?;
-    // Only serde_json's writer and ASCII punctuation ever reach `out`: it is UTF-8.
-    String::from_utf8(out).map_err(|_| Unsupported)
+/// Appends the JSON text of `value` with sorted object keys (the text of its serde_json `Value`)
+/// to `out`. Only serde_json's writer and ASCII punctuation write to `out`, so the text is UTF-8
+/// and has no NUL byte. On `Err`, `out` holds a partial text the caller discards.
+pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), Unsupported> {
+    let mut scratch = Vec::new();
+    value.serialize(Writer {
+        out,
+        scratch: &mut scratch,
+    })
 }
 
-/// Writes one value to `out`.
+/// Writes one value to `out`; `scratch` is the buffer structs reorder themselves through.
 struct Writer<'a> {
     out: &'a mut Vec<u8>,
+    scratch: &'a mut Vec<u8>,
 }
 
 impl Writer<'_> {
@@ -149,6 +153,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         self.out.push(b'[');
         Ok(SeqWriter {
             out: self.out,
+            scratch: self.scratch,
             first: true,
         })
     }
@@ -180,8 +185,9 @@ impl<'a> ser::Serializer for Writer<'a> {
         len: usize,
     ) -> Result<StructWriter<'a>, Unsupported> {
         Ok(StructWriter {
+            start: self.out.len(),
             out: self.out,
-            values: Vec::new(),
+            scratch: self.scratch,
             fields: Vec::with_capacity(len),
         })
     }
@@ -199,6 +205,7 @@ impl<'a> ser::Serializer for Writer<'a> {
 /// A JSON array, written in place.
 struct SeqWriter<'a> {
     out: &'a mut Vec<u8>,
+    scratch: &'a mut Vec<u8>,
     first: bool,
 }
 
@@ -208,7 +215,10 @@ impl SeqWriter<'_> {
             self.out.push(b',');
         }
         self.first = false;
-        value.serialize(Writer { out: self.out })
+        value.serialize(Writer {
+            out: self.out,
+            scratch: self.scratch,
+        })
     }
 
     fn close(self) -> Result<(), Unsupported> {
@@ -250,12 +260,14 @@ impl ser::SerializeTupleStruct for SeqWriter<'_> {
     }
 }
 
-/// A JSON object: the field values are written into `values` as they come, then copied to `out`
-/// in key order.
+/// A JSON object: the field values are written to `out` as they come, then the text from `start`
+/// on is rewritten with the keys, in key order.
 struct StructWriter<'a> {
     out: &'a mut Vec<u8>,
-    values: Vec<u8>,
-    /// Key and the range of its value in `values`.
+    scratch: &'a mut Vec<u8>,
+    /// Where this object's text begins in `out`.
+    start: usize,
+    /// Key and the range of its value in `out`.
     fields: Vec<(&'static str, usize, usize)>,
 }
 
@@ -268,11 +280,12 @@ impl ser::SerializeStruct for StructWriter<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Unsupported> {
-        let start = self.values.len();
+        let start = self.out.len();
         value.serialize(Writer {
-            out: &mut self.values,
+            out: self.out,
+            scratch: self.scratch,
         })?;
-        self.fields.push((key, start, self.values.len()));
+        self.fields.push((key, start, self.out.len()));
         Ok(())
     }
 
@@ -283,17 +296,35 @@ impl ser::SerializeStruct for StructWriter<'_> {
             // A `Value` would keep only the last; not worth imitating.
             return Err(Unsupported);
         }
+        // The values move to the scratch buffer and come back between their keys.
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&self.out[self.start..]);
+        self.out.truncate(self.start);
         self.out.push(b'{');
         for (i, (key, start, end)) in self.fields.iter().enumerate() {
             if i > 0 {
                 self.out.push(b',');
             }
-            serde_json::to_writer(&mut *self.out, key).map_err(|_| Unsupported)?;
+            write_key(self.out, key)?;
             self.out.push(b':');
-            self.out.extend_from_slice(&self.values[*start..*end]);
+            self.out
+                .extend_from_slice(&self.scratch[start - self.start..end - self.start]);
         }
         self.out.push(b'}');
         Ok(())
+    }
+}
+
+/// A key as a JSON string. serde_json escapes exactly `"`, `\` and the control characters below
+/// U+0020; a key without them (every field name of the receipt model) is copied as it is.
+fn write_key(out: &mut Vec<u8>, key: &str) -> Result<(), Unsupported> {
+    if key.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.push(b'"');
+        Ok(())
+    } else {
+        serde_json::to_writer(out, key).map_err(|_| Unsupported)
     }
 }
 
@@ -302,6 +333,12 @@ mod tests {
     use super::*;
     use serde::Serialize;
     use serde_json::json;
+
+    fn to_string<T: Serialize>(value: &T) -> Result<String, Unsupported> {
+        let mut out = b"prefix ".to_vec();
+        write(&mut out, value)?;
+        Ok(String::from_utf8(out).unwrap().split_off("prefix ".len()))
+    }
 
     /// The reference: the text of the value's serde_json `Value`.
     fn via_value<T: Serialize>(value: &T) -> String {
@@ -317,6 +354,8 @@ mod tests {
         alpha: Vec<String>,
         #[serde(rename = "responseURL")]
         response_url: &'static str,
+        #[serde(rename = "odd \"key\"\\\u{1}é")]
+        odd: u8,
         response_type: Kind,
     }
 
@@ -354,6 +393,7 @@ mod tests {
             skipped: None,
             alpha: vec!["x\"y\\z\u{1}".into(), "Чай — 100 г".into()],
             response_url: "https://e.ru/?a=1&b=<2>",
+            odd: 3,
             response_type: Kind::FullPayment,
         };
         let value = Outer {
