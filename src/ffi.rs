@@ -18,10 +18,11 @@
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::client::{AssociateRequest, Client, Config, Secret};
-use crate::error::{Error, Result, CODES};
+use crate::error::{Error, FieldIssue, Result, CODES};
 use crate::receipt::{self, ValidationOptions};
 
 /// The version of this C ABI; wrappers check it when they load the library. It changes only when
@@ -102,47 +103,68 @@ unsafe fn client_ref<'a>(ptr: *const MkClient) -> Result<&'a Client> {
         .ok_or_else(|| Error::invalid_argument(Some("client"), "must not be NULL"))
 }
 
-/// The `error` object of an envelope: all seven keys, always.
-pub fn error_json(e: &Error) -> Value {
-    json!({
-        "code": e.code(),
-        "message": e.to_string(),
-        "retryable": e.retryable(),
-        "http_status": e.http_status(),
-        "field": e.field(),
-        "service_message": e.service_message(),
-        "issues": e.issues(),
-    })
+/// The `error` object of an envelope: all seven keys, always, in this order.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: &'static str,
+    message: String,
+    retryable: bool,
+    http_status: Option<u16>,
+    field: Option<&'a str>,
+    service_message: Option<&'a str>,
+    issues: &'a [FieldIssue],
+}
+
+impl<'a> From<&'a Error> for ErrorBody<'a> {
+    fn from(e: &'a Error) -> Self {
+        ErrorBody {
+            code: e.code(),
+            message: e.to_string(),
+            retryable: e.retryable(),
+            http_status: e.http_status(),
+            field: e.field(),
+            service_message: e.service_message(),
+            issues: e.issues(),
+        }
+    }
+}
+
+/// `{"ok":true,"data":...}` or `{"ok":false,"error":{...}}`, serialized straight from the typed
+/// result (no intermediate `Value` tree).
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorBody<'a>>,
 }
 
 /// The envelope of a result, as JSON text.
-pub fn envelope_string(result: Result<Value>) -> String {
-    let envelope = match result {
-        Ok(data) => json!({ "ok": true, "data": data }),
-        Err(e) => json!({ "ok": false, "error": error_json(&e) }),
+pub fn envelope_string<T: Serialize>(result: &Result<T>) -> String {
+    let encoded = match result {
+        Ok(data) => serde_json::to_string(&Envelope {
+            ok: true,
+            data: Some(data),
+            error: None,
+        }),
+        Err(e) => serde_json::to_string(&Envelope::<()> {
+            ok: false,
+            data: None,
+            error: Some(e.into()),
+        }),
     };
-    serde_json::to_string(&envelope).unwrap_or_else(|_| FALLBACK_ENVELOPE.to_owned())
-}
-
-/// The envelope of a successful call, `{"data":...,"ok":true}`: the bytes [`envelope_string`]
-/// gives for the `Value` of `data` (a `Value` object lists `"data"` before `"ok"`), with `data`
-/// written straight from its fields where the shape allows (see [`receipt::sorted_json`]).
-fn ok_envelope<T: serde::Serialize>(data: &T) -> Result<Vec<u8>> {
-    const HEAD: &[u8] = br#"{"data":"#;
-    const TAIL: &[u8] = br#","ok":true}"#;
-    let mut envelope = Vec::with_capacity(4096);
-    envelope.extend_from_slice(HEAD);
-    if receipt::sorted_json::write(&mut envelope, data).is_err() {
-        envelope.truncate(HEAD.len());
-        serde_json::to_writer(&mut envelope, &to_data(data)?)
-            .map_err(|e| Error::Internal(format!("cannot encode the result: {e}")))?;
+    match encoded {
+        Ok(text) => text,
+        // A result that cannot be encoded (a map with non-string keys, say) is a bug here.
+        Err(e) => envelope_string::<()>(&Err(Error::Internal(format!(
+            "cannot encode the result: {e}"
+        )))),
     }
-    envelope.extend_from_slice(TAIL);
-    Ok(envelope)
 }
 
-/// Hand an envelope (UTF-8 text) to C; it comes back through `mk_string_free`.
-fn into_c_string(s: Vec<u8>) -> *mut c_char {
+/// Hand an envelope to C; it comes back through `mk_string_free`.
+fn into_c_string(s: String) -> *mut c_char {
     CString::new(s)
         .unwrap_or_else(|_| CString::new(FALLBACK_ENVELOPE).expect("fallback has no NUL"))
         .into_raw()
@@ -158,37 +180,18 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     format!("a panic was caught at the C boundary: {short}")
 }
 
-/// The panic boundary of every envelope-returning export.
-fn envelope_call(f: impl FnOnce() -> Result<Value>) -> *mut c_char {
-    panic_boundary(f, |result| envelope_string(result).into_bytes())
-}
-
-/// [`envelope_call`] for a call that builds its success envelope itself (see [`ok_envelope`]).
-fn envelope_call_bytes(f: impl FnOnce() -> Result<Vec<u8>>) -> *mut c_char {
-    panic_boundary(f, |result| match result {
-        Ok(envelope) => envelope,
-        Err(e) => envelope_string(Err(e)).into_bytes(),
-    })
-}
-
-fn panic_boundary<T>(
-    f: impl FnOnce() -> Result<T>,
-    envelope: impl FnOnce(Result<T>) -> Vec<u8>,
-) -> *mut c_char {
+/// The panic boundary of every envelope-returning export: runs `f`, turns a panic into an
+/// `internal` error, and hands the envelope to C.
+fn envelope_call<T: Serialize>(f: impl FnOnce() -> Result<T>) -> *mut c_char {
     let result = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result,
         Err(payload) => Err(Error::Internal(panic_message(payload.as_ref()))),
     };
     // Building the envelope cannot panic in practice; guard it anyway.
-    match catch_unwind(AssertUnwindSafe(|| into_c_string(envelope(result)))) {
+    match catch_unwind(AssertUnwindSafe(|| into_c_string(envelope_string(&result)))) {
         Ok(ptr) => ptr,
-        Err(_) => std::ptr::null_mut(),
+        Err(_) => into_c_string(FALLBACK_ENVELOPE.to_owned()),
     }
-}
-
-fn to_data<T: serde::Serialize>(value: &T) -> Result<Value> {
-    serde_json::to_value(value)
-        .map_err(|e| Error::Internal(format!("cannot encode the result: {e}")))
 }
 
 /// Read the associate request: `{"login","password","retail_point_id","client_id"?}`. Values are
@@ -353,7 +356,7 @@ pub unsafe extern "C" fn mk_associate(
             unsafe { read_str(request_json, "request_json") }?,
             "request_json",
         )?)?;
-        to_data(&client.associate(&request)?)
+        client.associate(&request)
     })
 }
 
@@ -385,7 +388,7 @@ pub unsafe extern "C" fn mk_delete_association(client: *const MkClient) -> *mut 
 pub unsafe extern "C" fn mk_service_status(client: *const MkClient) -> *mut c_char {
     envelope_call(|| {
         // SAFETY: caller contract of this export (see `# Safety`).
-        to_data(&unsafe { client_ref(client) }?.service_status()?)
+        unsafe { client_ref(client) }?.service_status()
     })
 }
 
@@ -414,7 +417,7 @@ pub unsafe extern "C" fn mk_send_check(
             unsafe { read_str(document_json, "document_json") }?,
             "document_json",
         )?;
-        to_data(&client.send_document_json(&document)?)
+        client.send_document_json(&document)
     })
 }
 
@@ -437,7 +440,7 @@ pub unsafe extern "C" fn mk_status(
     envelope_call(|| {
         // SAFETY: caller contract of this export (see `# Safety`).
         let client = unsafe { client_ref(client) }?;
-        to_data(&client.document_status(unsafe { read_str(document_id, "document_id") }?)?)
+        client.document_status(unsafe { read_str(document_id, "document_id") }?)
     })
 }
 
@@ -459,7 +462,7 @@ pub unsafe extern "C" fn mk_requeue(
     envelope_call(|| {
         // SAFETY: caller contract of this export (see `# Safety`).
         let client = unsafe { client_ref(client) }?;
-        to_data(&client.requeue(unsafe { read_str(document_id, "document_id") }?)?)
+        client.requeue(unsafe { read_str(document_id, "document_id") }?)
     })
 }
 
@@ -479,7 +482,7 @@ pub unsafe extern "C" fn mk_validate(
     document_json: *const c_char,
     options_json: *const c_char,
 ) -> *mut c_char {
-    envelope_call_bytes(|| {
+    envelope_call(|| {
         // SAFETY: caller contract of this export (see `# Safety`).
         let options = match unsafe { read_optional_str(options_json, "options_json") }? {
             None => validation_options(None)?,
@@ -489,7 +492,7 @@ pub unsafe extern "C" fn mk_validate(
             unsafe { read_str(document_json, "document_json") }?,
             "document_json",
         )?;
-        ok_envelope(&receipt::parse_document(&document, &options)?)
+        receipt::parse_document(&document, &options)
     })
 }
 
@@ -544,7 +547,7 @@ mod tests {
 
     #[test]
     fn a_panic_becomes_an_internal_envelope() {
-        let v = take(envelope_call(|| panic!("boom")));
+        let v = take(envelope_call::<()>(|| panic!("boom")));
         assert_eq!(v["ok"], false);
         assert_eq!(v["error"]["code"], "internal");
         assert!(v["error"]["message"].as_str().unwrap().contains("boom"));
@@ -552,7 +555,7 @@ mod tests {
 
     #[test]
     fn envelopes_always_carry_all_seven_error_keys() {
-        let v = take(envelope_call(|| Err(Error::Authentication)));
+        let v = take(envelope_call::<()>(|| Err(Error::Authentication)));
         let error = v["error"].as_object().unwrap();
         let mut keys: Vec<&str> = error.keys().map(String::as_str).collect();
         keys.sort_unstable();
@@ -605,20 +608,23 @@ mod tests {
     }
 
     #[test]
-    fn text_envelopes_equal_value_envelopes() {
-        // Written directly (null, an array) and through the `Value` fallback (a map).
-        for data in [
-            json!(null),
-            json!([1, "a"]),
-            json!({"z": 1, "a": {"ok": false}}),
-        ] {
-            let envelope = String::from_utf8(ok_envelope(&data).unwrap()).unwrap();
-            assert_eq!(envelope, envelope_string(Ok(data.clone())));
-        }
+    fn envelopes_put_ok_first_and_keep_the_error_keys_in_order() {
+        let ok = envelope_string(&Ok(json!({"a": 1})));
+        assert_eq!(ok, r#"{"ok":true,"data":{"a":1}}"#);
+        assert_eq!(envelope_string(&Ok(())), r#"{"ok":true,"data":null}"#);
+        let err = envelope_string::<()>(&Err(Error::Authentication));
+        assert!(
+            err.starts_with(r#"{"ok":false,"error":{"code":"authentication","message":"#),
+            "{err}"
+        );
+        assert!(
+            err.ends_with(r#""retryable":false,"http_status":401,"field":null,"service_message":null,"issues":[]}}"#),
+            "{err}"
+        );
     }
 
     #[test]
-    fn validate_answers_the_text_of_the_documents_value() {
+    fn validate_answers_the_normalized_document_in_wire_order() {
         let text = json!({
             "id": "a-1", "docNum": 17, "docType": "SALE", "checkoutDateTime": "2020-02-26T06:41:04Z",
             "email": "b@example.com", "responseURL": "https://e.ru/cb", "taxMode": "COMMON",
@@ -635,10 +641,15 @@ mod tests {
         let answer = unsafe { CStr::from_ptr(ptr) }.to_str().unwrap().to_owned();
         unsafe { mk_string_free(ptr) };
         let document = receipt::parse_document_str(&text, &ValidationOptions::default()).unwrap();
-        let value = serde_json::to_value(&document).unwrap();
-        assert_eq!(answer, envelope_string(Ok(value)));
+        assert_eq!(
+            answer,
+            format!(
+                r#"{{"ok":true,"data":{}}}"#,
+                serde_json::to_string(&document).unwrap()
+            )
+        );
         assert!(
-            answer.starts_with(r#"{"data":{"checkoutDateTime":"#),
+            answer.starts_with(r#"{"ok":true,"data":{"id":"a-1","docNum":"17","#),
             "{answer}"
         );
     }

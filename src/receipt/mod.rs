@@ -6,12 +6,10 @@
 //! - [`document`]: the [`Document`] and its parts, serialized exactly as the service expects.
 //! - [`formats`]: format checks (date-time, e-mail/phone, INN checksum, ...).
 //! - [`validate`]: [`parse_document`] / [`parse_document_str`], JSON in, checked document out.
-//! - `sorted_json`: JSON text with sorted keys (the text of a serde_json `Value`) without the tree.
 
 pub mod document;
 pub mod formats;
 pub mod money;
-pub(crate) mod sorted_json;
 pub mod tables;
 pub mod validate;
 

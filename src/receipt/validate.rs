@@ -1952,20 +1952,4 @@ mod tests {
             "inventPositions[3].agentInfo.moneyTransferOperator.phones[12]"
         );
     }
-
-    #[test]
-    fn sorted_json_writes_a_document_as_its_value_prints() {
-        let correction = with(
-            with(full(), "/docType", json!("SALE_CORRECTION")),
-            "/correctionInfo",
-            json!({"reason": "BY_ORDER", "documentDate": "2020-02-26", "documentNum": "7"}),
-        );
-        for value in [full(), minimal(), correction] {
-            let document = parse_document(&value, &strict()).unwrap();
-            let reference = serde_json::to_value(&document).unwrap().to_string();
-            let mut text = Vec::new();
-            super::super::sorted_json::write(&mut text, &document).unwrap();
-            assert_eq!(String::from_utf8(text).unwrap(), reference);
-        }
-    }
 }

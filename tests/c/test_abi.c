@@ -306,7 +306,7 @@ static void test_live(const char *base_url) {
     }
     record(thread_failures == 0, "one handle used by several threads at once", NULL);
 
-    expect(mk_delete_association(client), "mk_delete_association", "{\"data\":null,\"ok\":true}", NULL);
+    expect(mk_delete_association(client), "mk_delete_association", "{\"ok\":true,\"data\":null}", NULL);
     expect_without(mk_service_status(client), "revoked credentials: authentication, no password",
                    "\"code\":\"authentication\"", password);
     mk_client_free(client);
