@@ -10,7 +10,10 @@ use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
+use ureq::unversioned::transport::DefaultConnector;
+
 use super::config::{BaseUrl, Config, Secret};
+use super::resolver::CachingResolver;
 use crate::error::{Error, Result};
 
 /// The largest response body read; anything longer is a malformed response.
@@ -124,7 +127,11 @@ impl Http {
         }
         // TLS: ureq's rustls defaults (webpki roots, verification on) are never relaxed here.
         Http {
-            agent: builder.build().new_agent(),
+            agent: ureq::Agent::with_parts(
+                builder.build(),
+                DefaultConnector::default(),
+                CachingResolver::default(),
+            ),
             base,
             timeout_ms: config.timeout_ms,
         }

@@ -31,6 +31,7 @@
 mod config;
 mod delivery;
 mod http;
+mod resolver;
 mod responses;
 
 use serde_json::Value;
