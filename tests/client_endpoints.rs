@@ -141,6 +141,28 @@ fn send_then_follow_the_document_to_printed() {
 }
 
 #[test]
+fn ids_that_need_encoding_in_the_status_url_round_trip() {
+    // PHP shops send microtime() strings ("msec sec", with a space) and order numbers with
+    // characters a URL path must encode.
+    let sb = sandbox();
+    let (client, _) = associated_client(&sb, |_| {});
+    for id in [
+        format!("0.52454700 {}", unique_id("mt")),
+        unique_id("заказ#17?x=1&y%"),
+    ] {
+        client.send_document_json(&receipt(&id)).unwrap();
+        // Found under the same id (whatever its lifecycle step by now).
+        let status = client.document_status(&id).unwrap();
+        assert!(
+            ["QUEUED", "PENDING", "PRINTED"].contains(&status.status()),
+            "{id}: {}",
+            status.status()
+        );
+        assert_eq!(document_counters(&sb, &id), (1, true), "{id}");
+    }
+}
+
+#[test]
 fn the_same_id_twice_creates_one_document() {
     let sb = sandbox();
     let (client, _) = associated_client(&sb, |_| {});
