@@ -158,3 +158,65 @@ pub fn assert_no_secret(e: &Error, secrets: &[&str]) {
         assert!(!shown.contains(secret), "secret in: {shown}");
     }
 }
+
+/// xorshift64*: a small deterministic generator for the randomized tests (same sequence every run).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Replace a random node of `value` (any depth) with one of `replacements`.
+pub fn replace_a_node(rng: &mut Rng, value: &mut Value, replacements: &[Value]) {
+    let mut node = value;
+    loop {
+        let children = match node {
+            Value::Object(map) if !map.is_empty() => map.len(),
+            Value::Array(items) if !items.is_empty() => items.len(),
+            _ => 0,
+        };
+        if children == 0 || rng.below(3) == 0 {
+            *node = replacements[rng.below(replacements.len())].clone();
+            return;
+        }
+        let pick = rng.below(children);
+        node = match node {
+            Value::Object(map) => map.values_mut().nth(pick).unwrap(),
+            Value::Array(items) => &mut items[pick],
+            _ => unreachable!(),
+        };
+    }
+}
+
+/// Drop one key of a random object (a missing field rather than a wrong one).
+pub fn remove_a_key(rng: &mut Rng, value: &mut Value) {
+    let mut node = value;
+    loop {
+        let next = match node {
+            Value::Object(map) if !map.is_empty() => {
+                if rng.below(3) == 0 {
+                    let key = map.keys().nth(rng.below(map.len())).unwrap().clone();
+                    map.remove(&key);
+                    return;
+                }
+                let pick = rng.below(map.len());
+                map.values_mut().nth(pick).unwrap()
+            }
+            Value::Array(items) if !items.is_empty() => {
+                let pick = rng.below(items.len());
+                &mut items[pick]
+            }
+            _ => return,
+        };
+        node = next;
+    }
+}
