@@ -15,6 +15,7 @@ step() { printf '\n==== %s\n' "$*"; }
 install_missing() {
     local need=()
     command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+    command -v c++ >/dev/null 2>&1 || need+=(g++)
     command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
     command -v python3 >/dev/null 2>&1 || need+=(python3)
     command -v php >/dev/null 2>&1 || need+=(php-cli)

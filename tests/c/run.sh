@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build tests/c/test_abi.c against include/modulpos.h, link it to the cdylib, start a sandbox,
+# Build tests/c/test_abi.c against include/modulpos.h, link it to the cdylib, check the header
+# from C++ too (tests/c/cpp_smoke.cpp), start a sandbox,
 # and run the program under valgrind (zero errors, zero definite/indirect leaks) — the C ABI
 # proven by a real C compiler. Ends with "C ABI: N passed, M failed"; exit code 0 only if all
 # passed and valgrind was clean.
@@ -25,6 +26,12 @@ cc -std=c11 -Wall -Wextra -Werror -Wpedantic -g -O1 -pthread \
     -I include tests/c/test_abi.c \
     -L "$lib_dir" -Wl,-rpath,"$PWD/$lib_dir" -lmodulpos \
     -o "$build_dir/test_abi"
+# The same header from C++ (extern "C" guard), with unique_ptr ownership.
+c++ -std=c++17 -Wall -Wextra -Werror -g -O1 \
+    -I include tests/c/cpp_smoke.cpp \
+    -L "$lib_dir" -Wl,-rpath,"$PWD/$lib_dir" -lmodulpos \
+    -o "$build_dir/cpp_smoke"
+"$build_dir/cpp_smoke"
 
 # shellcheck source=tests/lib/sandbox.sh
 . tests/lib/sandbox.sh
