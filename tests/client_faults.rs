@@ -16,7 +16,8 @@ fn doc_fault(kind: serde_json::Value) -> serde_json::Value {
     f
 }
 
-/// Send one receipt after queuing `fault` for the POST; returns (outcome, attempts, id).
+/// Send one receipt after queuing `fault` for the POST; returns (outcome, attempts, the status
+/// the client reported, how many times the sandbox stored a submission of the id).
 fn send_with_fault(fault: serde_json::Value, timeout_ms: u64) -> (Outcome, u32, String, u64) {
     let sb = sandbox();
     let (client, password) = associated_client(&sb, |c| {
