@@ -46,9 +46,8 @@ pub fn deliver(
     mut status: impl FnMut() -> Result<DocumentStatus>,
 ) -> Result<(DocumentStatus, Delivery)> {
     let mut posts = 0u32;
-    // Set once a POST's answer was lost: the next round must ask before it sends.
-    let mut answer_lost = false;
-    // The error of the last POST: what the caller sees if the loop gives up. A failing status
+    // The error of the last POST whose answer was lost; while it is set, a round asks for the
+    // status before it sends. It is what the caller sees if the loop gives up: a failing status
     // check does not replace it, since the caller asked to send, not to read a status.
     let mut post_error = None;
     let rounds = max_attempts.max(1);
@@ -56,7 +55,7 @@ pub fn deliver(
         if round > 0 {
             sleep(backoff(first_backoff_ms, round));
         }
-        if answer_lost {
+        if post_error.is_some() {
             match status() {
                 Ok(found) => return Ok(found_existing(found, posts)),
                 Err(Error::NotFound { .. }) => {}
@@ -80,22 +79,22 @@ pub fn deliver(
                     },
                 ));
             }
-            Err(e) if is_ambiguous(&e) => {
-                answer_lost = true;
-                post_error = Some(e);
-            }
+            Err(e) if is_ambiguous(&e) => post_error = Some(e),
             Err(e) => return Err(e),
         }
     }
+    // Every round that did not return lost a POST's answer (a round skips its POST only after
+    // one was lost), so the error is set here.
+    let Some(post_error) = post_error else {
+        return Err(Error::Internal("delivery loop ran no round".into()));
+    };
     // The last answer was lost too: ask once more without sending, so a document the service did
     // create is reported as delivered rather than as an error the caller would have to resolve.
-    if answer_lost {
-        sleep(backoff(first_backoff_ms, rounds));
-        if let Ok(found) = status() {
-            return Ok(found_existing(found, posts));
-        }
+    sleep(backoff(first_backoff_ms, rounds));
+    match status() {
+        Ok(found) => Ok(found_existing(found, posts)),
+        Err(_) => Err(post_error),
     }
-    Err(post_error.unwrap_or_else(|| Error::Internal("delivery loop ran no round".into())))
 }
 
 fn found_existing(status: DocumentStatus, posts: u32) -> (DocumentStatus, Delivery) {
