@@ -416,62 +416,18 @@ impl Checker<'_> {
             }
         };
 
-        let mut amounts = Some(Vec::new());
-        let mut positions = Vec::new();
-        match self.array(obj, "inventPositions") {
-            None if obj.get("inventPositions").is_none() => {
-                self.issue("inventPositions", "is required");
-                amounts = None;
-            }
-            None => amounts = None,
-            Some(items) if items.is_empty() => {
-                self.issue("inventPositions", "must contain at least one position");
-                amounts = None;
-            }
-            Some(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let path = Path::Item(&Path::Root, "inventPositions", i);
-                    let (position, amount) = match self.object(path, item) {
-                        Some(o) => self.position(&o),
-                        None => (None, None),
-                    };
-                    positions.extend(position);
-                    match (amount, amounts.as_mut()) {
-                        (Some(a), Some(list)) => list.push(a),
-                        _ => amounts = None,
-                    }
-                }
-            }
-        }
-
-        let mut sums = Some(Vec::new());
-        let mut payments = Vec::new();
-        match self.array(obj, "moneyPositions") {
-            None if obj.get("moneyPositions").is_none() => {
-                self.issue("moneyPositions", "is required");
-                sums = None;
-            }
-            None => sums = None,
-            Some(items) if items.is_empty() => {
-                self.issue("moneyPositions", "must contain at least one payment");
-                sums = None;
-            }
-            Some(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let path = Path::Item(&Path::Root, "moneyPositions", i);
-                    let (payment, sum) = match self.object(path, item) {
-                        Some(o) => self.money_position(&o),
-                        None => (None, None),
-                    };
-                    payments.extend(payment);
-                    match (sum, sums.as_mut()) {
-                        (Some(s), Some(list)) => list.push(s),
-                        _ => sums = None,
-                    }
-                }
-            }
-        }
-
+        let (positions, amounts) = self.entries(
+            obj,
+            "inventPositions",
+            "must contain at least one position",
+            Self::position,
+        );
+        let (payments, sums) = self.entries(
+            obj,
+            "moneyPositions",
+            "must contain at least one payment",
+            Self::money_position,
+        );
         if let (Some(amounts), Some(sums)) = (amounts, sums) {
             self.totals(&amounts, &sums);
         }
@@ -496,6 +452,42 @@ impl Checker<'_> {
             invent_positions: positions,
             money_positions: payments,
         })
+    }
+
+    /// A required, non-empty array of objects (the lines or the payments), each read by `read`
+    /// into the entry (when valid) and its amount (when its money fields are). The amounts come
+    /// back only when every entry has one: otherwise the totals rule cannot be checked.
+    fn entries<T>(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        empty: &str,
+        read: impl Fn(&mut Self, &Obj) -> (Option<T>, Option<Money>),
+    ) -> (Vec<T>, Option<Vec<Money>>) {
+        let Some(items) = self.array(obj, key) else {
+            if obj.get(key).is_none() {
+                self.issue(obj.path_of(key), "is required");
+            }
+            return (Vec::new(), None);
+        };
+        if items.is_empty() {
+            self.issue(obj.path_of(key), empty);
+            return (Vec::new(), None);
+        }
+        let mut entries = Vec::with_capacity(items.len());
+        let mut amounts = Some(Vec::with_capacity(items.len()));
+        for (i, item) in items.iter().enumerate() {
+            let (entry, amount) = match self.object(obj.item_path(key, i), item) {
+                Some(o) => read(self, &o),
+                None => (None, None),
+            };
+            entries.extend(entry);
+            match (amount, amounts.as_mut()) {
+                (Some(a), Some(list)) => list.push(a),
+                _ => amounts = None,
+            }
+        }
+        (entries, amounts)
     }
 
     /// The totals rule, given every line amount and every payment sum (all in range).
