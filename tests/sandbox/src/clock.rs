@@ -135,7 +135,7 @@ pub fn is_valid_date_time_with_offset(text: &str) -> bool {
     if let Some(offset) = offset {
         let (h, m) = match offset.len() {
             5 if offset.as_bytes()[2] == b':' => (&offset[..2], &offset[3..]),
-            4 => (&offset[..2], &offset[2..]),
+            4 if offset.is_char_boundary(2) => offset.split_at(2),
             _ => return false,
         };
         if number(h, 0..=18).is_none()
@@ -218,6 +218,8 @@ mod tests {
             "26.02.2020T06:41:04+07:00",
             "",
             "2020-02-26T06:41:04+07:00:00",
+            // A 4-byte offset whose byte 2 is inside a character: rejected, not a slicing panic.
+            "2020-02-26T06:41:04+1\u{436}0",
         ] {
             assert!(!is_valid_date_time_with_offset(bad), "{bad}");
         }
