@@ -35,6 +35,19 @@ impl Connections {
     }
 }
 
+/// A connection's place in the registry, given up when its thread ends, by a panic too: a
+/// request that panics must not keep one of the `MAX_CONNECTIONS` places for good.
+struct Registered {
+    connections: Arc<Mutex<Connections>>,
+    id: u64,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        lock(&self.connections).streams.remove(&self.id);
+    }
+}
+
 pub struct Server {
     app: Arc<App>,
     addr: SocketAddr,
@@ -149,8 +162,13 @@ fn accept_loop(listener: TcpListener, app: Arc<App>, connections: Arc<Mutex<Conn
         let spawned = std::thread::Builder::new()
             .name("sandbox-conn".into())
             .spawn(move || {
+                // Made in the thread: if the spawn fails, dropping the closure must not take the
+                // registry lock this loop is holding.
+                let _registered = Registered {
+                    connections: connections_for_thread,
+                    id,
+                };
                 serve_connection(stream, &app);
-                lock(&connections_for_thread).streams.remove(&id);
             });
         match spawned {
             Ok(handle) => registry.threads.push(handle),
