@@ -217,12 +217,18 @@ impl Checker<'_> {
         }
     }
 
+    /// The value of a required `key`, or an issue when it is absent (or `null`).
+    fn required<'v>(&mut self, obj: &Obj<'v, '_>, key: &str) -> Option<&'v Value> {
+        let value = obj.get(key);
+        if value.is_none() {
+            self.issue(obj.path_of(key), "is required");
+        }
+        value
+    }
+
     fn required_text(&mut self, obj: &Obj, key: &str, integers: Integers) -> Option<String> {
+        let value = self.required(obj, key)?;
         let path = obj.path_of(key);
-        let Some(value) = obj.get(key) else {
-            self.issue(path, "is required");
-            return None;
-        };
         let text = self.text_value(path, value, integers)?;
         if text.trim().is_empty() {
             self.issue(path, "must not be empty");
@@ -271,16 +277,45 @@ impl Checker<'_> {
         }
     }
 
+    fn required_code(&mut self, obj: &Obj, key: &str, table: tables::TextTable) -> Option<String> {
+        let text = self.required_text(obj, key, Integers::Rejected)?;
+        self.code(obj.path_of(key), &text, table);
+        Some(text)
+    }
+
     fn optional_code(&mut self, obj: &Obj, key: &str, table: tables::TextTable) -> Option<String> {
         let text = self.optional_text(obj, key, Integers::Rejected)?;
         self.code(obj.path_of(key), &text, table);
         Some(text)
     }
 
-    fn optional_inn(&mut self, obj: &Obj, key: &str) -> Option<String> {
-        let text = self.optional_text(obj, key, Integers::Rejected)?;
-        self.check(obj.path_of(key), formats::check_inn(&text));
+    /// A required text that must pass the format check `format` (one of [`formats`]).
+    fn required_format(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        format: fn(&str) -> Result<(), String>,
+    ) -> Option<String> {
+        let text = self.required_text(obj, key, Integers::Rejected)?;
+        self.check(obj.path_of(key), format(&text));
         Some(text)
+    }
+
+    /// An optional text that must pass the format check `format` (one of [`formats`]).
+    fn optional_format(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        integers: Integers,
+        format: fn(&str) -> Result<(), String>,
+    ) -> Option<String> {
+        let text = self.optional_text(obj, key, integers)?;
+        self.check(obj.path_of(key), format(&text));
+        Some(text)
+    }
+
+    fn optional_inn(&mut self, obj: &Obj, key: &str) -> Option<String> {
+        self.optional_format(obj, key, Integers::Rejected, formats::check_inn)
     }
 
     fn optional_bool(&mut self, obj: &Obj, key: &str) -> Option<bool> {
@@ -366,24 +401,16 @@ impl Checker<'_> {
             self.check("id", check_document_id(id));
         }
         let doc_num = self.required_text(obj, "docNum", Integers::Accepted);
-        let doc_type = self.required_text(obj, "docType", Integers::Rejected);
-        if let Some(doc_type) = &doc_type {
-            self.code("docType", doc_type, tables::DOC_TYPES);
-        }
-        let checkout_date_time = self.required_text(obj, "checkoutDateTime", Integers::Rejected);
-        if let Some(text) = &checkout_date_time {
-            self.check("checkoutDateTime", formats::check_date_time(text));
-        }
-        let email = self.required_text(obj, "email", Integers::Rejected);
+        let doc_type = self.required_code(obj, "docType", tables::DOC_TYPES);
+        let checkout_date_time =
+            self.required_format(obj, "checkoutDateTime", formats::check_date_time);
+        let email = self.required_format(obj, "email", formats::check_contact);
         if let Some(email) = &email {
-            self.check("email", formats::check_contact(email));
             self.max_chars("email", email, 64);
         }
         let print_receipt = self.optional_bool(obj, "printReceipt");
-        let response_url = self.optional_text(obj, "responseURL", Integers::Rejected);
-        if let Some(url) = &response_url {
-            self.check("responseURL", formats::check_url(url));
-        }
+        let response_url =
+            self.optional_format(obj, "responseURL", Integers::Rejected, formats::check_url);
         let tax_mode = self.optional_code(obj, "taxMode", tables::TAX_MODES);
         let cashier_name = self.bounded_text(obj, "cashierName", 64);
         let cashier_inn = self.optional_inn(obj, "cashierInn");
@@ -536,21 +563,19 @@ impl Checker<'_> {
         let invent_code = self.optional_text(obj, "inventCode", Integers::Accepted);
         let barcode = self.optional_text(obj, "barcode", Integers::Accepted);
         let description = self.optional_text(obj, "description", Integers::Rejected);
-        let origin_country_code = self.optional_text(obj, "originCountryCode", Integers::Accepted);
-        if let Some(code) = &origin_country_code {
-            self.check(
-                obj.path_of("originCountryCode"),
-                formats::check_country_code(code),
-            );
-        }
+        let origin_country_code = self.optional_format(
+            obj,
+            "originCountryCode",
+            Integers::Accepted,
+            formats::check_country_code,
+        );
         let customs_declaration_number = self.bounded_text(obj, "customsDeclarationNumber", 32);
-        let nomenclature_code = self.optional_text(obj, "nomenclatureCode", Integers::Rejected);
-        if let Some(code) = &nomenclature_code {
-            self.check(
-                obj.path_of("nomenclatureCode"),
-                formats::check_nomenclature_code(code),
-            );
-        }
+        let nomenclature_code = self.optional_format(
+            obj,
+            "nomenclatureCode",
+            Integers::Rejected,
+            formats::check_nomenclature_code,
+        );
         let product_mark = self.bounded_text(obj, "productMark", 255);
         let industry_requisite = self
             .optional_object(obj, "industryRequisite")
@@ -630,11 +655,8 @@ impl Checker<'_> {
     }
 
     fn quantity(&mut self, obj: &Obj) -> Option<Quantity> {
+        let value = self.required(obj, "quantity")?;
         let path = obj.path_of("quantity");
-        let Some(value) = obj.get("quantity") else {
-            self.issue(path, "is required");
-            return None;
-        };
         match Quantity::from_json(value) {
             Ok(q) if q.thousandths() <= 0 => {
                 self.issue(path, "must be greater than 0");
@@ -649,11 +671,8 @@ impl Checker<'_> {
     }
 
     fn vat_tag(&mut self, obj: &Obj) -> Option<u32> {
+        let value = self.required(obj, "vatTag")?;
         let path = obj.path_of("vatTag");
-        let Some(value) = obj.get("vatTag") else {
-            self.issue(path, "is required");
-            return None;
-        };
         let tag = match value {
             Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
             Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -675,14 +694,7 @@ impl Checker<'_> {
     }
 
     fn money_position(&mut self, obj: &Obj) -> (Option<MoneyPosition>, Option<Money>) {
-        let payment_type = self.required_text(obj, "paymentType", Integers::Rejected);
-        if let Some(payment_type) = &payment_type {
-            self.code(
-                obj.path_of("paymentType"),
-                payment_type,
-                tables::PAYMENT_TYPES,
-            );
-        }
+        let payment_type = self.required_code(obj, "paymentType", tables::PAYMENT_TYPES);
         let sum = self.money(obj, "sum", true).ok().flatten();
         let payment = payment_type
             .zip(sum)
@@ -741,14 +753,8 @@ impl Checker<'_> {
     }
 
     fn correction_info(&mut self, obj: &Obj) -> Option<CorrectionInfo> {
-        let reason = self.required_text(obj, "reason", Integers::Rejected);
-        if let Some(reason) = &reason {
-            self.code(obj.path_of("reason"), reason, tables::CORRECTION_REASONS);
-        }
-        let document_date = self.required_text(obj, "documentDate", Integers::Rejected);
-        if let Some(date) = &document_date {
-            self.check(obj.path_of("documentDate"), formats::check_date(date));
-        }
+        let reason = self.required_code(obj, "reason", tables::CORRECTION_REASONS);
+        let document_date = self.required_format(obj, "documentDate", formats::check_date);
         let document_num = self.optional_text(obj, "documentNum", Integers::Accepted);
         if let Some(num) = &document_num {
             self.max_chars(obj.path_of("documentNum"), num, 32);
