@@ -45,7 +45,11 @@ impl CallbackQueue {
         self.jobs.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
+    /// Wakes the worker to look at its stop condition again. The lock is taken first: a worker
+    /// that has just seen "not stopped" is then already waiting, so the notification cannot fall
+    /// between its check and its wait (and leave it asleep for up to an hour).
     pub fn wake_all(&self) {
+        drop(self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
         self.wake.notify_all();
     }
 
