@@ -45,6 +45,7 @@ class Associate
      */
     public function __construct(
         string $login,
+        #[\SensitiveParameter]
         string $password,
         string $retailPointUuid,
         bool $testMode = false,

@@ -50,6 +50,7 @@ class Client implements ClientInterface
      */
     public function __construct(
         string $login,
+        #[\SensitiveParameter]
         string $password,
         bool $testMode = false,
         ?\GuzzleHttp\ClientInterface $client = null,

@@ -20,8 +20,10 @@ final class ClientHandle
     /**
      * @param array<string, mixed> $config the library's config keys (login, password, test_mode, ...)
      */
-    public function __construct(array $config)
-    {
+    public function __construct(
+        #[\SensitiveParameter]
+        array $config
+    ) {
         $ffi = Library::ffi();
         $out = $ffi->new('MkClient*');
         $result = $ffi->mk_client_new(Json::encode((object) $config), \FFI::addr($out));
@@ -59,8 +61,10 @@ final class ClientHandle
      *
      * @return mixed
      */
-    public function associate(array $request)
-    {
+    public function associate(
+        #[\SensitiveParameter]
+        array $request
+    ) {
         return Library::call('mk_associate', $this->pointer, Json::encode($request));
     }
 

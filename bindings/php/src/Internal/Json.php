@@ -44,8 +44,10 @@ final class Json
     /**
      * @param mixed $value
      */
-    public static function encode($value): string
-    {
+    public static function encode(
+        #[\SensitiveParameter]
+        $value
+    ): string {
         $token = bin2hex(random_bytes(8));
         $numbers = [];
         $prepared = self::prepare($value, $token, $numbers);

@@ -120,13 +120,17 @@ final class Library
 
     /**
      * Calls a library function that returns an owned envelope and returns the envelope's `data`.
+     * The arguments (credentials, buyers' contacts) are kept out of stack traces.
      *
      * @param mixed ...$arguments
      *
      * @return mixed
      */
-    public static function call(string $function, ...$arguments)
-    {
+    public static function call(
+        string $function,
+        #[\SensitiveParameter]
+        ...$arguments
+    ) {
         return self::consume(self::ffi()->$function(...$arguments), $function);
     }
 

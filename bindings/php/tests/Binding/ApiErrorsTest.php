@@ -220,6 +220,57 @@ class ApiErrorsTest extends TestCase
         $this->assertSame('invalid_argument', $e->getErrorCode());
     }
 
+    /**
+     * Where exception traces carry arguments (zend.exception_ignore_args=0, PHP's built-in default
+     * and php.ini-development's; error trackers read them), no password is among them.
+     */
+    public function testNoPasswordReachesTheArgumentsOfAStackTrace(): void
+    {
+        if (PHP_VERSION_ID < 80200) {
+            $this->markTestSkipped('#[\SensitiveParameter] hides arguments from PHP 8.2 on');
+        }
+        $failures = [
+            'a wrong account password' => static function () {
+                (new Associate(getenv('MODULPOS_LOGIN'), 'trace-Pa55-1', getenv('MODULPOS_RETAIL_POINT_UUID'), true))->init();
+            },
+            'an account password that is not UTF-8' => static function () {
+                (new Associate('login', "trace-Pa55-2\xff", 'point', true))->init();
+            },
+            'a client that cannot be made' => static function () {
+                (new Client('login', 'trace-Pa55-3', true, null, ['no_such_option' => 1]))->getStatusFiscalService();
+            },
+            'a client password that is not UTF-8' => static function () {
+                (new Client('login', "trace-Pa55-4\xff", true))->getStatusFiscalService();
+            },
+            'a wrong argument type to Client' => static function () {
+                new Client('login', 'trace-Pa55-5', 'yes');
+            },
+            'a wrong argument type to Associate' => static function () {
+                new Associate('login', 'trace-Pa55-6', 'point', 'yes');
+            },
+        ];
+        $setting = ini_set('zend.exception_ignore_args', '0');
+        try {
+            foreach ($failures as $case => $failure) {
+                try {
+                    $failure();
+                    $this->fail("$case: no exception");
+                } catch (\Throwable $e) {
+                    $arguments = [];
+                    foreach ($e->getTrace() as $frame) {
+                        if (strncmp($frame['class'] ?? '', 'Bigperson\\', 10) === 0) {
+                            $arguments[] = $frame['args'] ?? [];
+                        }
+                    }
+                    $this->assertNotEmpty(array_merge(...$arguments), "$case: the binding's frames record their arguments");
+                    $this->assertStringNotContainsString('trace-Pa55', print_r($arguments, true) . $e, $case);
+                }
+            }
+        } finally {
+            ini_set('zend.exception_ignore_args', (string) $setting);
+        }
+    }
+
     private function catchModulpos(callable $call): ModulposException
     {
         try {
