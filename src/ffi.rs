@@ -19,7 +19,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::client::{AssociateRequest, Client, Config, Secret};
 use crate::error::{Error, FieldIssue, Result, CODES};
@@ -256,18 +256,9 @@ fn validation_options(value: Option<&Value>) -> Result<ValidationOptions> {
 
 /// Every code table, plus the error codes.
 fn tables() -> Value {
+    // An object: `tables_json` lists every table by name.
     let mut tables = receipt::tables_json();
-    let codes: Vec<Value> = CODES
-        .iter()
-        .map(|(code, description)| json!({ "code": code, "description": description }))
-        .collect();
-    if let Value::Object(map) = &mut tables {
-        map.insert("error_codes".into(), Value::Array(codes));
-    } else {
-        let mut map = Map::new();
-        map.insert("error_codes".into(), Value::Array(codes));
-        tables = Value::Object(map);
-    }
+    tables["error_codes"] = receipt::tables::table_json(CODES);
     tables
 }
 

@@ -7,6 +7,7 @@
 //!
 //! Sources: the API reference in `shared/modulkassa-api.md`, sections 3 and 4.
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// A table whose codes are strings: `(code, description)`.
@@ -208,7 +209,9 @@ pub fn vat_tag_codes() -> String {
         .join(", ")
 }
 
-fn text_table_json(table: TextTable) -> Value {
+/// A table as JSON, `[{"code": ..., "description": ...}, ...]`: the text tables, the VAT tags
+/// (numeric codes) and the error codes that `mk_tables` adds.
+pub fn table_json<C: Serialize>(table: &[(C, &str)]) -> Value {
     Value::Array(
         table
             .iter()
@@ -221,21 +224,18 @@ fn text_table_json(table: TextTable) -> Value {
 /// "vat_tags":[{"code":1102,"description":"..."}, ...], ...}`.
 pub fn tables_json() -> Value {
     json!({
-        "doc_types": text_table_json(DOC_TYPES),
-        "tax_modes": text_table_json(TAX_MODES),
-        "vat_tags": VAT_TAGS
-            .iter()
-            .map(|(code, description)| json!({"code": code, "description": description}))
-            .collect::<Vec<_>>(),
-        "payment_objects": text_table_json(PAYMENT_OBJECTS),
-        "payment_methods": text_table_json(PAYMENT_METHODS),
-        "payment_types": text_table_json(PAYMENT_TYPES),
-        "agent_types": text_table_json(AGENT_TYPES),
-        "correction_reasons": text_table_json(CORRECTION_REASONS),
-        "measures": text_table_json(MEASURES),
-        "document_statuses": text_table_json(DOCUMENT_STATUSES),
-        "fn_states": text_table_json(FN_STATES),
-        "failure_types": text_table_json(FAILURE_TYPES),
+        "doc_types": table_json(DOC_TYPES),
+        "tax_modes": table_json(TAX_MODES),
+        "vat_tags": table_json(VAT_TAGS),
+        "payment_objects": table_json(PAYMENT_OBJECTS),
+        "payment_methods": table_json(PAYMENT_METHODS),
+        "payment_types": table_json(PAYMENT_TYPES),
+        "agent_types": table_json(AGENT_TYPES),
+        "correction_reasons": table_json(CORRECTION_REASONS),
+        "measures": table_json(MEASURES),
+        "document_statuses": table_json(DOCUMENT_STATUSES),
+        "fn_states": table_json(FN_STATES),
+        "failure_types": table_json(FAILURE_TYPES),
     })
 }
 
