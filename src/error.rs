@@ -34,7 +34,8 @@ impl std::fmt::Display for FieldIssue {
     }
 }
 
-/// Every stable error code, with whether an error of that code is safe to retry as it is.
+/// Every stable error code with a one-line description (`mk_tables` lists them as `error_codes`;
+/// whether an error may be retried is [`Error::retryable`]).
 pub const CODES: &[(&str, &str)] = &[
     (
         "validation",
