@@ -31,24 +31,4 @@ abstract class AbstractEntity
 
         return $entity;
     }
-
-    /**
-     * A short, safe description of a rejected value for an exception message.
-     *
-     * @param mixed $value
-     */
-    protected static function describeValue($value): string
-    {
-        if (is_string($value)) {
-            return "'" . (strlen($value) > 64 ? substr($value, 0, 64) . '...' : $value) . "'";
-        }
-        if (is_int($value) || is_float($value)) {
-            return (string) $value;
-        }
-        if (is_bool($value)) {
-            return $value ? 'true' : 'false';
-        }
-
-        return $value === null ? 'null' : gettype($value);
-    }
 }

@@ -108,9 +108,7 @@ class Order extends AbstractEntity implements ModulposOrderDetailsInterface
      */
     public function setTypeOperation($typeOperation)
     {
-        if (!Tables::contains(Tables::DOC_TYPES, $typeOperation)) {
-            throw new TypeOperationsNotAllowed(self::describeValue($typeOperation) . ' is not allowed as typeOperation; allowed: ' . implode(', ', Tables::codes(Tables::DOC_TYPES)));
-        }
+        Tables::requireCode(Tables::DOC_TYPES, $typeOperation, 'typeOperation', TypeOperationsNotAllowed::class);
         $this->typeOperation = $typeOperation;
     }
 
@@ -140,8 +138,8 @@ class Order extends AbstractEntity implements ModulposOrderDetailsInterface
      */
     public function setTaxMode($taxMode)
     {
-        if ($taxMode !== null && !Tables::contains(Tables::TAX_MODES, $taxMode)) {
-            throw new TaxModeNotAllowed(self::describeValue($taxMode) . ' is not allowed as taxMode; allowed: ' . implode(', ', Tables::codes(Tables::TAX_MODES)));
+        if ($taxMode !== null) {
+            Tables::requireCode(Tables::TAX_MODES, $taxMode, 'taxMode', TaxModeNotAllowed::class);
         }
         $this->taxMode = $taxMode;
     }

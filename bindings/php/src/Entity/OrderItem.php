@@ -110,9 +110,7 @@ class OrderItem extends AbstractEntity implements ModulposOrderItemDetailsInterf
      */
     public function setVatTag($vatTag)
     {
-        if (!Tables::contains(Tables::VAT_TAGS, $vatTag)) {
-            throw new VatTagNotAllowed(self::describeValue($vatTag) . ' is not allowed as vatTag; allowed: ' . implode(', ', Tables::codes(Tables::VAT_TAGS)));
-        }
+        Tables::requireCode(Tables::VAT_TAGS, $vatTag, 'vatTag', VatTagNotAllowed::class);
         $this->vatTag = $vatTag;
     }
 
@@ -141,9 +139,7 @@ class OrderItem extends AbstractEntity implements ModulposOrderItemDetailsInterf
      */
     public function setPaymentObject($paymentObject)
     {
-        if (!Tables::contains(Tables::PAYMENT_OBJECTS, $paymentObject)) {
-            throw new PaymentObjectNotAllowed(self::describeValue($paymentObject) . ' is not allowed as paymentObject; allowed: ' . implode(', ', Tables::codes(Tables::PAYMENT_OBJECTS)));
-        }
+        Tables::requireCode(Tables::PAYMENT_OBJECTS, $paymentObject, 'paymentObject', PaymentObjectNotAllowed::class);
         $this->paymentObject = $paymentObject;
     }
 
@@ -160,9 +156,7 @@ class OrderItem extends AbstractEntity implements ModulposOrderItemDetailsInterf
      */
     public function setPaymentMethod($paymentMethod)
     {
-        if (!Tables::contains(Tables::PAYMENT_METHODS, $paymentMethod)) {
-            throw new PaymentMethodNotAllowed(self::describeValue($paymentMethod) . ' is not allowed as paymentMethod; allowed: ' . implode(', ', Tables::codes(Tables::PAYMENT_METHODS)));
-        }
+        Tables::requireCode(Tables::PAYMENT_METHODS, $paymentMethod, 'paymentMethod', PaymentMethodNotAllowed::class);
         $this->paymentMethod = $paymentMethod;
     }
 

@@ -30,9 +30,7 @@ class PaymentItem extends AbstractEntity implements ModulposPaymentItemInterface
      */
     public function setType($type)
     {
-        if (!Tables::contains(Tables::MONEY_TYPES, $type)) {
-            throw new TypeOperationsNotAllowed(self::describeValue($type) . ' is not allowed as payment type; allowed: ' . implode(', ', Tables::codes(Tables::MONEY_TYPES)));
-        }
+        Tables::requireCode(Tables::MONEY_TYPES, $type, 'payment type', TypeOperationsNotAllowed::class);
         $this->type = $type;
     }
 

@@ -62,21 +62,50 @@ final class Tables
 
     /**
      * Whether a value is one of the table's codes. Integer codes (VAT tags) also match their
-     * decimal string ('1105'); nothing else is coerced.
+     * decimal string ('1105'): PHP stores such a string key as the integer. Nothing else is coerced.
      *
      * @param mixed $value
      */
     public static function contains(string $table, $value): bool
     {
-        $set = self::codeSet($table);
-        if (is_string($value) && preg_match('/^[1-9][0-9]{0,8}$/', $value) === 1) {
-            return isset($set[$value]) || isset($set[(int) $value]);
+        return (is_int($value) || is_string($value)) && isset(self::codeSet($table)[$value]);
+    }
+
+    /**
+     * What an entity setter checks: throws $exceptionClass (the original package's *NotAllowed
+     * exception for the field) unless $value is one of the table's codes. The message names the
+     * value and lists the allowed codes.
+     *
+     * @param mixed                    $value
+     * @param class-string<\Exception> $exceptionClass
+     */
+    public static function requireCode(string $table, $value, string $field, string $exceptionClass): void
+    {
+        if (!self::contains($table, $value)) {
+            throw new $exceptionClass(
+                self::describe($value) . " is not allowed as $field; allowed: " . implode(', ', self::codes($table))
+            );
         }
-        if (is_int($value) || is_string($value)) {
-            return isset($set[$value]);
+    }
+
+    /**
+     * A short, safe description of a rejected value for an exception message.
+     *
+     * @param mixed $value
+     */
+    private static function describe($value): string
+    {
+        if (is_string($value)) {
+            return "'" . (strlen($value) > 64 ? substr($value, 0, 64) . '...' : $value) . "'";
+        }
+        if (is_int($value) || is_float($value)) {
+            return (string) $value;
+        }
+        if (is_bool($value)) {
+            return $value ? 'true' : 'false';
         }
 
-        return false;
+        return $value === null ? 'null' : gettype($value);
     }
 
     /**
