@@ -224,13 +224,13 @@ fn associate_request(value: &Value) -> Result<AssociateRequest> {
     })
 }
 
-/// Read the validation options: `{"allow_unknown_values":bool}`; NULL, `null` or `{}` = defaults.
-fn validation_options(value: Option<&Value>) -> Result<ValidationOptions> {
+/// Read the validation options: `{"allow_unknown_values":bool}`; `null` or `{}` = defaults.
+fn validation_options(value: &Value) -> Result<ValidationOptions> {
     let mut options = ValidationOptions::default();
     let map = match value {
-        None | Some(Value::Null) => return Ok(options),
-        Some(Value::Object(map)) => map,
-        Some(_) => {
+        Value::Null => return Ok(options),
+        Value::Object(map) => map,
+        _ => {
             return Err(Error::invalid_argument(
                 Some("options_json"),
                 "must be a JSON object",
@@ -476,8 +476,8 @@ pub unsafe extern "C" fn mk_validate(
     envelope_call(|| {
         // SAFETY: caller contract of this export (see `# Safety`).
         let options = match unsafe { read_optional_str(options_json, "options_json") }? {
-            None => validation_options(None)?,
-            Some(text) => validation_options(Some(&parse_json(text, "options_json")?))?,
+            None => ValidationOptions::default(),
+            Some(text) => validation_options(&parse_json(text, "options_json")?)?,
         };
         let document = parse_json(
             unsafe { read_str(document_json, "document_json") }?,
