@@ -48,6 +48,15 @@ final class ErrorMapper
         'sum' => 'sum in paymentItem is required',
     ];
 
+    /**
+     * The lists the original required after the document fields, in its order: its message for an
+     * empty list (ItemsNotFound), then the fields it required in each element.
+     */
+    private const REQUIRED_LISTS = [
+        'inventPositions' => ['orderItems is required', self::REQUIRED_ITEM_FIELDS],
+        'moneyPositions' => ['paymentItems is required', self::REQUIRED_PAYMENT_FIELDS],
+    ];
+
     private function __construct()
     {
     }
@@ -137,36 +146,31 @@ final class ErrorMapper
     }
 
     /**
+     * The sort key is [step, element index, field order]: step 0 is the document fields, then each
+     * list takes two steps, its emptiness and then its elements' fields.
+     *
      * @return array{0: array<int, int>, 1: \Exception}|null [sort key, exception]
      */
     private static function rankOriginal(string $field, string $reason): ?array
     {
         $required = self::meansMissing($reason);
 
-        $rank = 0;
-        foreach (self::REQUIRED_DOCUMENT_FIELDS as $name => $message) {
-            if ($field === $name && $required) {
-                return [[$rank, 0, 0], new RequiredParameterNotFound($message)];
+        if ($required && isset(self::REQUIRED_DOCUMENT_FIELDS[$field])) {
+            $order = array_search($field, array_keys(self::REQUIRED_DOCUMENT_FIELDS), true);
+
+            return [[0, 0, $order], new RequiredParameterNotFound(self::REQUIRED_DOCUMENT_FIELDS[$field])];
+        }
+        $step = 1;
+        foreach (self::REQUIRED_LISTS as $list => [$emptyMessage, $elementFields]) {
+            if ($field === $list && self::meansEmpty($reason)) {
+                return [[$step, 0, 0], new ItemsNotFound($emptyMessage)];
             }
-            $rank++;
-        }
-        if ($field === 'inventPositions' && self::meansEmpty($reason)) {
-            return [[10, 0, 0], new ItemsNotFound('orderItems is required')];
-        }
-        if ($required && preg_match('/^inventPositions\[(\d+)\]\.(\w+)$/', $field, $m) === 1) {
-            $order = array_search($m[2], array_keys(self::REQUIRED_ITEM_FIELDS), true);
-            if ($order !== false) {
-                return [[11, (int) $m[1], $order], new RequiredParameterNotFound(self::REQUIRED_ITEM_FIELDS[$m[2]])];
+            if ($required && preg_match('/^' . $list . '\[(\d+)\]\.(\w+)$/', $field, $m) === 1 && isset($elementFields[$m[2]])) {
+                $order = array_search($m[2], array_keys($elementFields), true);
+
+                return [[$step + 1, (int) $m[1], $order], new RequiredParameterNotFound($elementFields[$m[2]])];
             }
-        }
-        if ($field === 'moneyPositions' && self::meansEmpty($reason)) {
-            return [[20, 0, 0], new ItemsNotFound('paymentItems is required')];
-        }
-        if ($required && preg_match('/^moneyPositions\[(\d+)\]\.(\w+)$/', $field, $m) === 1) {
-            $order = array_search($m[2], array_keys(self::REQUIRED_PAYMENT_FIELDS), true);
-            if ($order !== false) {
-                return [[21, (int) $m[1], $order], new RequiredParameterNotFound(self::REQUIRED_PAYMENT_FIELDS[$m[2]])];
-            }
+            $step += 2;
         }
 
         return null;
