@@ -22,36 +22,7 @@ class CheckDataFactoryTest extends TestCase
         $documentUuid = uniqid();
         $orderId = rand(100000, 999999);
 
-        $order = Order::create([
-            'documentUuid' => $documentUuid,
-            'checkoutDateTime' => $dateTime->format(DATE_RFC3339),
-            'orderId' => $orderId,
-            'typeOperation' => 'SALE',
-            'customerContact' => 'test@example.com',
-        ]);
-
-        $orderItem1 = OrderItem::create([
-            'price' => 100,
-            'quantity' => 1,
-            'vatTag' => OrderItem::VAT_NO,
-            'name' => 'Test Product1',
-        ]);
-
-        $orderItem2 = OrderItem::create([
-            'price' => 200,
-            'quantity' => 1,
-            'vatTag' => OrderItem::VAT_NO,
-            'name' => 'Test Product2',
-        ]);
-
-        $paymentItem = PaymentItem::create([
-            'type' => 'CARD',
-            'sum' => 300,
-        ]);
-
-        $order->addItem($orderItem1);
-        $order->addItem($orderItem2);
-        $order->addPaymentItem($paymentItem);
+        $order = self::readmeOrder($documentUuid, $dateTime->format(DATE_RFC3339), $orderId);
 
         $checkData = CheckDataFactory::convertToArray($order);
 

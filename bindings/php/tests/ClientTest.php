@@ -5,9 +5,6 @@ namespace Tests;
 use Bigperson\ModulposApiClient\Associate;
 use Bigperson\ModulposApiClient\Client;
 use Bigperson\ModulposApiClient\Contracts\ClientInterface;
-use Bigperson\ModulposApiClient\Entity\Order;
-use Bigperson\ModulposApiClient\Entity\OrderItem;
-use Bigperson\ModulposApiClient\Entity\PaymentItem;
 
 /**
  * Port of the original suite's ClientTest: associate once, then fiscal-service status, sendCheck
@@ -72,36 +69,7 @@ class ClientTest extends TestCase
 
         self::$documentId = uniqid();
 
-        $order = Order::create([
-            'documentUuid' => self::$documentId,
-            'checkoutDateTime' => $dateTime->format(DATE_RFC3339),
-            'orderId' => rand(100000, 999999),
-            'typeOperation' => 'SALE',
-            'customerContact' => 'test@example.com',
-        ]);
-
-        $orderItem1 = OrderItem::create([
-            'price' => 100,
-            'quantity' => 1,
-            'vatTag' => OrderItem::VAT_NO,
-            'name' => 'Test Product1',
-        ]);
-
-        $orderItem2 = OrderItem::create([
-            'price' => 200,
-            'quantity' => 1,
-            'vatTag' => OrderItem::VAT_NO,
-            'name' => 'Test Product2',
-        ]);
-
-        $paymentItem = PaymentItem::create([
-            'type' => 'CARD',
-            'sum' => 300,
-        ]);
-
-        $order->addItem($orderItem1);
-        $order->addItem($orderItem2);
-        $order->addPaymentItem($paymentItem);
+        $order = self::readmeOrder(self::$documentId, $dateTime->format(DATE_RFC3339), rand(100000, 999999));
 
         $responseUrl = 'https://internet.shop.ru/order/982340931/checkout?completed=1';
 
