@@ -519,24 +519,22 @@ impl Checker<'_> {
 
     /// The totals rule, given every line amount and every payment sum (all in range).
     fn totals(&mut self, amounts: &[Money], sums: &[Money]) {
-        let positions_total: i128 = amounts.iter().map(|m| m.kopecks() as i128).sum();
-        let payments_total: i128 = sums.iter().map(|m| m.kopecks() as i128).sum();
-        let (Some(positions), Some(payments)) = (
-            Money::from_i128(positions_total),
-            Money::from_i128(payments_total),
-        ) else {
-            if Money::from_i128(positions_total).is_none() {
-                self.issue(
-                    "inventPositions",
-                    format!("the positions total exceeds the maximum sum {}", Money::MAX),
-                );
-            }
-            if Money::from_i128(payments_total).is_none() {
-                self.issue(
-                    "moneyPositions",
-                    format!("the payments total exceeds the maximum sum {}", Money::MAX),
-                );
-            }
+        let total =
+            |list: &[Money]| Money::from_i128(list.iter().map(|m| m.kopecks() as i128).sum());
+        let (positions, payments) = (total(amounts), total(sums));
+        if positions.is_none() {
+            self.issue(
+                "inventPositions",
+                format!("the positions total exceeds the maximum sum {}", Money::MAX),
+            );
+        }
+        if payments.is_none() {
+            self.issue(
+                "moneyPositions",
+                format!("the payments total exceeds the maximum sum {}", Money::MAX),
+            );
+        }
+        let (Some(positions), Some(payments)) = (positions, payments) else {
             return;
         };
         if positions != payments {
