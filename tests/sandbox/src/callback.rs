@@ -4,7 +4,7 @@
 //! the document stays WAIT_FOR_CALLBACK. Only loopback `http://` targets are ever contacted: this
 //! sandbox must never send traffic off the machine.
 
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::app::App;
 use crate::document::{Outcome, Status};
 use crate::http::percent_encode;
-use crate::http_client;
+use crate::http_client::Connection;
 use crate::state::DocumentKey;
 
 #[derive(Debug, Clone)]
@@ -26,6 +26,8 @@ struct Job {
 pub struct CallbackQueue {
     jobs: Mutex<Vec<Job>>,
     wake: Condvar,
+    /// The socket of the callback being sent, so that `interrupt` can cut it short.
+    in_flight: Mutex<Option<TcpStream>>,
 }
 
 impl CallbackQueue {
@@ -45,12 +47,20 @@ impl CallbackQueue {
         self.jobs.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
-    /// Wakes the worker to look at its stop condition again. The lock is taken first: a worker
-    /// that has just seen "not stopped" is then already waiting, so the notification cannot fall
-    /// between its check and its wait (and leave it asleep for up to an hour).
-    pub fn wake_all(&self) {
+    /// For shutdown, once the stop flag is set: wakes the worker to look at it again and cuts
+    /// short the callback it may be sending. The jobs lock is taken first: a worker that has just
+    /// seen "not stopped" is then already waiting, so the notification cannot fall between its
+    /// check and its wait (and leave it asleep for up to an hour).
+    pub fn interrupt(&self) {
         drop(self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
         self.wake.notify_all();
+        if let Some(stream) = self.lock_in_flight().as_ref() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn lock_in_flight(&self) -> std::sync::MutexGuard<'_, Option<TcpStream>> {
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Waits for the earliest due job; None once `stop()` says so.
@@ -137,16 +147,30 @@ pub fn loopback_target(url: &str) -> Result<(SocketAddr, String), String> {
     Ok((addr, target))
 }
 
-/// Sends one callback; Ok(()) when the shop answered HTTP 200.
-fn send_callback(url: &str) -> Result<(), String> {
+/// Sends one callback; Ok(()) when the shop answered HTTP 200. While it waits for the answer its
+/// socket is in `queue.in_flight`, where `interrupt` (shutdown) finds it; `stop` is checked under
+/// the same lock, so a shutdown cannot slip between the two.
+fn send_callback(queue: &CallbackQueue, url: &str, stop: impl Fn() -> bool) -> Result<(), String> {
     let (addr, target) = loopback_target(url)?;
-    let response = http_client::get_once(
-        addr,
+    let failed = |e: std::io::Error| format!("callback failed: {e}");
+    let mut connection =
+        Connection::connect_timeout(addr, Duration::from_secs(2), Duration::from_secs(5))
+            .map_err(failed)?;
+    {
+        let mut in_flight = queue.lock_in_flight();
+        if stop() {
+            return Err("callback not sent: the sandbox is stopping".into());
+        }
+        *in_flight = Some(connection.try_clone_stream().map_err(failed)?);
+    }
+    let answer = connection.request(
+        "GET",
         &target,
-        Duration::from_secs(2),
-        Duration::from_secs(5),
-    )
-    .map_err(|e| format!("callback failed: {e}"))?;
+        &[("Connection", "close"), ("User-Agent", "modulpos-sandbox")],
+        b"",
+    );
+    *queue.lock_in_flight() = None;
+    let response = answer.map_err(failed)?;
     if response.status == 200 {
         Ok(())
     } else {
@@ -178,7 +202,7 @@ pub fn run_worker(app: Arc<App>) {
             }
             callback_url(response_url, &document.qr(fiscal, app.timing()))
         };
-        let result = send_callback(&url);
+        let result = send_callback(&app.callbacks, &url, stop);
         let mut state = app.lock();
         let Some(document) = state.documents.get_mut(&job.key) else {
             continue;

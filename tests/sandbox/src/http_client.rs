@@ -75,6 +75,11 @@ impl Connection {
         self.read_response(method == "HEAD")
     }
 
+    /// Another handle on the socket, e.g. to shut it down from another thread.
+    pub fn try_clone_stream(&self) -> io::Result<TcpStream> {
+        self.stream.try_clone()
+    }
+
     pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.stream.write_all(bytes)?;
         self.stream.flush()
@@ -179,20 +184,4 @@ impl Connection {
             self.read_line()?;
         }
     }
-}
-
-/// One `GET` with `Connection: close`, for callbacks.
-pub fn get_once(
-    addr: SocketAddr,
-    target: &str,
-    connect: Duration,
-    read: Duration,
-) -> io::Result<HttpResponse> {
-    let mut connection = Connection::connect_timeout(addr, connect, read)?;
-    connection.request(
-        "GET",
-        target,
-        &[("Connection", "close"), ("User-Agent", "modulpos-sandbox")],
-        b"",
-    )
 }

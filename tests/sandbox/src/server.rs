@@ -121,7 +121,7 @@ impl Server {
         for thread in threads {
             let _ = thread.join();
         }
-        self.app.callbacks.wake_all();
+        self.app.callbacks.interrupt();
         if let Some(worker) = self.callback_worker.take() {
             let _ = worker.join();
         }

@@ -238,6 +238,26 @@ fn stop_does_not_wait_for_pending_callbacks() {
 }
 
 #[test]
+fn stop_cuts_short_a_callback_the_shop_never_answers() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    // A shop that takes the connection and the request, then never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut doc = valid_doc("cb-silent");
+    doc["responseURL"] = json!(format!("http://{}/cb", listener.local_addr().unwrap()));
+    assert_eq!(client.submit(&doc).status, 200);
+    let (_held, _) = listener.accept().unwrap();
+    let started = std::time::Instant::now();
+    sandbox.stop();
+    // Without the cut the worker waits out its 5 s answer timeout.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn callback_waits_for_the_register() {
     let sandbox = start();
     let mut client = Client::associated(&sandbox);
