@@ -94,7 +94,11 @@ impl fmt::Debug for Config {
             .field("login", &self.login)
             .field("password", &self.password.as_ref().map(|_| "***"))
             .field("test_mode", &self.test_mode)
-            .field("base_url", &self.base_url)
+            // Credentials in the URL are refused when the client is built, but Debug may come first.
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(without_credentials),
+            )
             .field("connect_timeout_ms", &self.connect_timeout_ms)
             .field("timeout_ms", &self.timeout_ms)
             .field("max_attempts", &self.max_attempts)
@@ -102,6 +106,18 @@ impl fmt::Debug for Config {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("allow_unknown_values", &self.allow_unknown_values)
             .finish()
+    }
+}
+
+/// `url` with any `user:password@` before its host shown as `***@`.
+fn without_credentials(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
     }
 }
 
@@ -372,6 +388,20 @@ mod tests {
         let shown = format!("{c:?} {:?}", c.password);
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("***"));
+        // A password in the URL (refused by the checks) is hidden from Debug too.
+        for (url, expected) in [
+            ("https://u:hunter2@x.example/fn", "https://***@x.example/fn"),
+            ("u:hunter2@x.example/fn?a=b@c", "***@x.example/fn?a=b@c"),
+            ("https://x.example/a@b", "https://x.example/a@b"),
+            ("https://x.example", "https://x.example"),
+        ] {
+            assert_eq!(without_credentials(url), expected);
+            let c = Config {
+                base_url: Some(url.into()),
+                ..Config::default()
+            };
+            assert!(!format!("{c:?}").contains("hunter2"), "{url}");
+        }
     }
 
     #[test]
