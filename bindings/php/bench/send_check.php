@@ -5,9 +5,10 @@
  *
  *   sendCheck            Client::sendCheck($order): the receipt is built, validated in Rust and sent
  *                        through the library's keep-alive agent, with lost-answer recovery;
- *   baseline (Guzzle)    what the original package does per receipt: the document array JSON-encoded
- *                        and POSTed with Guzzle (Debian's php-guzzlehttp-guzzle, keep-alive curl
- *                        handler), the answer json_decoded — with no validation at all;
+ *   baseline (Guzzle)    what the original package does per receipt: the document array (shaped by the
+ *                        binding's DocumentBuilder, which checks nothing) JSON-encoded and POSTed
+ *                        with Guzzle (Debian's php-guzzlehttp-guzzle, keep-alive curl handler), the
+ *                        answer json_decoded — with no validation at all;
  *   getStatusDocumentById  against the same GET through Guzzle.
  *
  * Run: bash bindings/php/bench/run.sh (starts a sandbox). Needs php-guzzlehttp-guzzle.
@@ -19,11 +20,11 @@ require __DIR__ . '/../autoload.php';
 require '/usr/share/php/GuzzleHttp/autoload.php';
 
 use Bigperson\ModulposApiClient\Associate;
-use Bigperson\ModulposApiClient\CheckDataFactory;
 use Bigperson\ModulposApiClient\Client;
 use Bigperson\ModulposApiClient\Entity\Order;
 use Bigperson\ModulposApiClient\Entity\OrderItem;
 use Bigperson\ModulposApiClient\Entity\PaymentItem;
+use Bigperson\ModulposApiClient\Internal\DocumentBuilder;
 
 const ROUNDS = 5;
 const CALLS = 1000;
@@ -86,7 +87,7 @@ echo 'modulpos PHP binding benchmark (' . ROUNDS . ' alternating rounds of ' . C
 compare(
     'sendCheck vs Guzzle POST (no validation)',
     static function () use ($guzzle, $nextId): void {
-        $document = CheckDataFactory::convertToArray(order($nextId()));
+        $document = DocumentBuilder::build(order($nextId()));
         $response = $guzzle->post('v2/doc', ['json' => $document]);
         json_decode((string) $response->getBody(), true, 512, JSON_THROW_ON_ERROR);
     },
