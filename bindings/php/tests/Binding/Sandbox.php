@@ -7,6 +7,7 @@ namespace Tests\Binding;
 use Bigperson\ModulposApiClient\Associate;
 use Bigperson\ModulposApiClient\Client;
 use PHPUnit\Framework\TestCase as PHPUnitTestCase;
+use Tests\TestCase;
 
 /**
  * The sandbox's control interface (/sandbox/...) over plain PHP streams, and helpers for live tests.
@@ -31,11 +32,7 @@ final class Sandbox
     /** Skips the calling test unless a sandbox and the account env vars are there. */
     public static function require(): void
     {
-        foreach (['MODULPOS_LOGIN', 'MODULPOS_PASSWORD', 'MODULPOS_RETAIL_POINT_UUID', 'MODULPOS_TEST_BASE_URL'] as $name) {
-            if (getenv($name) === false || getenv($name) === '') {
-                PHPUnitTestCase::markTestSkipped("$name is not set: this test needs a modulpos-sandbox (see run-tests.sh)");
-            }
-        }
+        TestCase::requireLiveEnvironment();
         if (self::root() === null) {
             PHPUnitTestCase::markTestSkipped('no sandbox control interface (SANDBOX_ROOT)');
         }
@@ -63,12 +60,6 @@ final class Sandbox
     public static function counters(): array
     {
         return self::request('GET', '/sandbox/counters');
-    }
-
-    /** Associates the sandbox's retail point and returns ['userName' => ..., 'password' => ...]. */
-    public static function associate(): array
-    {
-        return (new Associate(getenv('MODULPOS_LOGIN'), getenv('MODULPOS_PASSWORD'), getenv('MODULPOS_RETAIL_POINT_UUID'), true))->init();
     }
 
     /**
