@@ -156,12 +156,10 @@ impl Connection {
         {
             response.body = self.read_chunked()?;
         } else if let Some(length) = response.header("Content-Length") {
-            let length: usize = length
+            let length: u64 = length
                 .parse()
                 .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad Content-Length"))?;
-            let mut body = vec![0; length];
-            self.reader.read_exact(&mut body)?;
-            response.body = body;
+            self.read_body_part(length, &mut response.body)?;
         } else {
             self.reader.read_to_end(&mut response.body)?;
         }
@@ -172,16 +170,64 @@ impl Connection {
         let mut body = Vec::new();
         loop {
             let line = self.read_line()?;
-            let size = usize::from_str_radix(line.split(';').next().unwrap_or("").trim(), 16)
+            let size = u64::from_str_radix(line.split(';').next().unwrap_or("").trim(), 16)
                 .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad chunk size"))?;
             if size == 0 {
                 while !self.read_line()?.is_empty() {}
                 return Ok(body);
             }
-            let start = body.len();
-            body.resize(start + size, 0);
-            self.reader.read_exact(&mut body[start..])?;
+            self.read_body_part(size, &mut body)?;
             self.read_line()?;
         }
+    }
+
+    /// Appends exactly `length` more body bytes. The buffer grows with what arrives, never by
+    /// the length the peer announced: `Content-Length: 99999999999999` must not abort the
+    /// process (the callback worker reads whatever a local shop answers).
+    fn read_body_part(&mut self, length: u64, body: &mut Vec<u8>) -> io::Result<()> {
+        let wanted = (body.len() as u64).saturating_add(length);
+        (&mut self.reader).take(length).read_to_end(body)?;
+        if (body.len() as u64) < wanted {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "connection closed mid-body",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// What reading `answer` (sent by a peer that then closes) gives.
+    fn read_answer(answer: &'static str) -> io::Result<HttpResponse> {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut connection = Connection::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut peer, _) = listener.accept().unwrap();
+        peer.write_all(answer.as_bytes()).unwrap();
+        drop(peer);
+        connection.read_response(false)
+    }
+
+    #[test]
+    fn announced_lengths_are_not_trusted_for_allocation() {
+        for answer in [
+            "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999\r\n\r\nOK",
+            "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\nOK",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nOK",
+        ] {
+            let err = read_answer(answer).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof, "{answer}: {err}");
+        }
+        let whole = read_answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOKextra").unwrap();
+        assert_eq!(whole.body, b"OK");
+        let chunked = read_answer(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n1\r\n!\r\n0\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(chunked.body, b"OK!");
     }
 }
