@@ -15,8 +15,8 @@ use Bigperson\ModulposApiClient\Exceptions\ValidationException;
 /**
  * Reads an order through the Contracts interfaces and shapes it into the API's document (the
  * `Document` of the service, field for field). It only renames and shapes: it checks nothing the
- * library checks. Missing values (null, and '' for the fields the original package required) are
- * left out, so the library reports them as required with the field's path.
+ * library checks. Empty values (null and '') are left out of every field, so the library reports
+ * a required one as missing with the field's path (the original package took '' for missing too).
  *
  * @internal
  */
