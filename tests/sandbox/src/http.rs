@@ -219,12 +219,22 @@ pub fn read_request<R: BufRead, W: Write>(
     Ok(request)
 }
 
-fn check_deadline(deadline: Instant) -> Result<(), ReadError> {
-    if Instant::now() > deadline {
-        Err(ReadError::Aborted)
-    } else {
-        Ok(())
+/// The next buffered bytes of the request (never empty). Each wait is bounded by the read
+/// timeout; past `deadline`, or when the peer closes or fails, the request is aborted.
+fn fill<R: BufRead>(reader: &mut R, deadline: Instant) -> Result<&[u8], ReadError> {
+    loop {
+        if Instant::now() > deadline {
+            return Err(ReadError::Aborted);
+        }
+        match reader.fill_buf() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Ok([]) | Err(_) => return Err(ReadError::Aborted),
+            Ok(_) => break,
+        }
     }
+    // Bytes are buffered now, so this returns them without reading. (Returning the slice from
+    // inside the loop is what the borrow checker refuses, because of the retry.)
+    reader.fill_buf().map_err(|_| ReadError::Aborted)
 }
 
 /// Reads a CRLF- (or LF-) terminated line of at most `budget` bytes, charged to the budget.
@@ -235,13 +245,7 @@ fn read_line<R: BufRead>(
 ) -> Result<String, ReadError> {
     let mut line = Vec::new();
     loop {
-        check_deadline(deadline)?;
-        let buf = match reader.fill_buf() {
-            Ok([]) => return Err(ReadError::Aborted),
-            Ok(buf) => buf,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => return Err(ReadError::Aborted),
-        };
+        let buf = fill(reader, deadline)?;
         let (take, done) = match buf.iter().position(|&b| b == b'\n') {
             Some(i) => (i + 1, true),
             None => (buf.len(), false),
@@ -273,13 +277,7 @@ fn read_exact<R: BufRead>(
 ) -> Result<Vec<u8>, ReadError> {
     let mut body = Vec::with_capacity(n.min(64 * 1024));
     while body.len() < n {
-        check_deadline(deadline)?;
-        let buf = match reader.fill_buf() {
-            Ok([]) => return Err(ReadError::Aborted),
-            Ok(buf) => buf,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => return Err(ReadError::Aborted),
-        };
+        let buf = fill(reader, deadline)?;
         let take = buf.len().min(n - body.len());
         body.extend_from_slice(&buf[..take]);
         reader.consume(take);
