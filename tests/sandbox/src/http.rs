@@ -291,9 +291,8 @@ fn read_chunked<R: BufRead>(reader: &mut R, deadline: Instant) -> Result<Vec<u8>
     loop {
         let line = read_line(reader, &mut budget, deadline)?;
         let size_text = line.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size_text, 16)
-            .ok()
-            .filter(|_| !size_text.is_empty() && size_text.len() <= 8)
+        let size = parse_hex(size_text)
+            .filter(|_| size_text.len() <= 8)
             .ok_or_else(|| ReadError::Reject(400, "invalid chunk size".into()))?;
         if size == 0 {
             // Trailers until an empty line.
@@ -313,6 +312,14 @@ fn read_chunked<R: BufRead>(reader: &mut R, deadline: Instant) -> Result<Vec<u8>
     }
 }
 
+/// Hex digits only: `from_str_radix` alone also takes a leading `+` (`+a` would be 10).
+fn parse_hex(text: &str) -> Option<usize> {
+    if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    usize::from_str_radix(text, 16).ok()
+}
+
 /// Decodes `%XX` escapes (and `+` as space when `plus_is_space`); None if invalid or not UTF-8.
 pub fn percent_decode(text: &str, plus_is_space: bool) -> Option<String> {
     let bytes = text.as_bytes();
@@ -321,8 +328,8 @@ pub fn percent_decode(text: &str, plus_is_space: bool) -> Option<String> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = text.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
+                let hex = parse_hex(text.get(i + 1..i + 3)?)?;
+                out.push(u8::try_from(hex).ok()?);
                 i += 3;
             }
             b'+' if plus_is_space => {
@@ -502,6 +509,10 @@ mod tests {
             status("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"),
             501
         );
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+3\r\nabc\r\n0\r\n\r\n"),
+            400
+        );
         let huge = format!(
             "GET / HTTP/1.1\r\nX: {}\r\n\r\n",
             "a".repeat(MAX_HEAD_BYTES)
@@ -530,5 +541,6 @@ mod tests {
         );
         assert_eq!(percent_encode("a&b=c"), "a%26b%3Dc");
         assert_eq!(percent_decode("%zz", false), None);
+        assert_eq!(percent_decode("%+1", false), None);
     }
 }
