@@ -111,7 +111,8 @@ char *mk_service_status(const MkClient *client);
  * "accepted" | "resent" | "found_existing"}}`.
  *
  * Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
- * Thread-safe; blocks for up to `max_attempts` × `timeout_ms` plus backoff.
+ * Thread-safe; blocks for up to 2 × `max_attempts` × `timeout_ms` plus backoff (after a lost
+ * answer, each attempt first asks for the status, and the last one is followed by one more ask).
  *
  * # Safety
  * `client` is NULL or a live handle; `document_json` is NULL or a NUL-terminated string.
