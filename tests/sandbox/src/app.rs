@@ -531,7 +531,10 @@ impl App {
             "/sandbox/reset" => (
                 "POST",
                 (method == "POST").then(|| {
-                    self.lock().reset();
+                    let mut state = self.lock();
+                    state.reset();
+                    // Under the state lock, as jobs are pushed: a document created just after
+                    // the reset cannot lose its callback to this clear.
                     self.callbacks.clear();
                     Response::json(200, &json!({"ok": true}))
                 }),
