@@ -11,7 +11,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
 command -v phpunit >/dev/null 2>&1 || { echo "phpunit not found (Debian: apt-get install phpunit)" >&2; exit 1; }
-php -m 2>/dev/null | grep -qx FFI || { echo "php has no FFI extension (Debian: php8.2-cli ships it)" >&2; exit 1; }
+php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "php has no FFI extension (Debian: php8.2-cli ships it)" >&2; exit 1; }
 
 # shellcheck source=../../tests/lib/sandbox.sh
 . "$root/tests/lib/sandbox.sh"
