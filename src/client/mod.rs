@@ -26,6 +26,7 @@
 //! ```
 //!
 //! Files: `config.rs` (the config keys, base URL), `http.rs` (agent, auth, error mapping),
+//! `resolver.rs` (the agent's name resolution: IP literals directly, names cached briefly),
 //! `responses.rs` (the service's answers), `delivery.rs` (the retry loop of `send_document`).
 
 mod config;
