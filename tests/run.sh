@@ -39,7 +39,7 @@ run_suite() {
 }
 
 install_missing || { echo "could not install the test dependencies" >&2; exit 1; }
-php -m 2>/dev/null | grep -qx FFI || { echo "php has no FFI extension (Debian: php8.2-cli ships it)" >&2; exit 1; }
+php -r 'exit(extension_loaded("FFI") ? 0 : 1);' 2>/dev/null || { echo "php has no FFI extension (Debian: php8.2-cli ships it)" >&2; exit 1; }
 
 step "build (release): library + sandbox"
 cargo build --release --workspace --locked || exit 1
