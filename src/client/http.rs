@@ -86,8 +86,7 @@ impl Method {
     }
 }
 
-/// A successful (2xx) answer.
-#[derive(Debug)]
+/// A successful (2xx) answer. No `Debug`: the body of an associate answer holds a password.
 pub struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
