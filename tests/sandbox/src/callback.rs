@@ -194,8 +194,10 @@ pub fn run_worker(app: Arc<App>) {
                 continue;
             };
             // Not (yet) printed: a document waiting for the register gets a new job when it is back.
+            // The attempt bound is kept here, where attempts are made: 0 means none at all.
             if document.run.generation != job.generation
                 || document.callback.completed_at.is_some()
+                || document.callback.attempts >= app.config.callback_max_attempts
                 || document.status_at(Instant::now(), app.timing()) != Status::WaitForCallback
             {
                 continue;

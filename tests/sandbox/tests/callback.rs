@@ -152,6 +152,34 @@ fn callback_attempts_are_bounded_and_the_document_keeps_waiting() {
 }
 
 #[test]
+fn zero_callback_attempts_means_no_callback() {
+    let sandbox = modulpos_sandbox::Sandbox::start(modulpos_sandbox::SandboxConfig {
+        callback_max_attempts: 0,
+        ..fast_config()
+    })
+    .unwrap();
+    let mut client = Client::associated(&sandbox);
+    let (url, requests) = shop(vec![200]);
+    let mut doc = valid_doc("cb-none");
+    doc["responseURL"] = json!(url);
+    client.submit(&doc);
+    assert!(
+        requests
+            .recv_timeout(Duration::from_millis(QUEUE_MS + PRINT_MS + 500))
+            .is_err(),
+        "no attempt"
+    );
+    assert_eq!(
+        client.status_of("cb-none").json()["status"],
+        "WAIT_FOR_CALLBACK"
+    );
+    assert_eq!(
+        counters(&sandbox)["documents"]["cb-none"]["callback_attempts"],
+        0
+    );
+}
+
+#[test]
 fn unreachable_and_non_loopback_targets_are_not_called_and_keep_waiting() {
     let sandbox = start();
     let mut client = Client::associated(&sandbox);
