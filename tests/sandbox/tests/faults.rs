@@ -67,87 +67,78 @@ fn before_phase_processes_nothing_after_phase_processes_the_request() {
     );
 }
 
-#[test]
-fn drop_closes_without_an_answer() {
-    let sandbox = start();
-    let mut client = Client::associated(&sandbox);
-    // Status lookups (/v1/doc/{id}/status) must not match: filter on /v2/doc.
-    add_faults(
-        &sandbox,
-        json!([{"kind": "drop", "path_contains": "/v2/doc"}, {"kind": "drop", "phase": "after", "path_contains": "/v2/doc"}]),
-    );
-    let auth = client.auth.clone().unwrap();
-    let headers = [
-        ("Authorization", auth.as_str()),
-        ("Content-Type", "application/json"),
-    ];
-    let body = valid_doc("drop-1").to_string();
-    let err = client
-        .connection
-        .request("POST", "/api/fn/v2/doc", &headers, body.as_bytes())
-        .unwrap_err();
-    assert!(
-        matches!(
-            err.kind(),
-            ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::UnexpectedEof
-        ),
-        "{err}"
-    );
-    client.reconnect();
-    assert_eq!(
-        client.status_of("drop-1").status,
-        404,
-        "before: not processed"
-    );
-    let err = client
-        .connection
-        .request("POST", "/api/fn/v2/doc", &headers, body.as_bytes())
-        .unwrap_err();
-    assert!(
-        matches!(
-            err.kind(),
-            ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::UnexpectedEof
-        ),
-        "{err}"
-    );
-    client.reconnect();
-    assert_eq!(client.status_of("drop-1").status, 200, "after: processed");
+/// How an answer replaced by a fault reaches the client.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Seen {
+    /// The connection is closed without an answer.
+    NoAnswer,
+    /// The head arrives with the full Content-Length, then the connection closes mid-body.
+    CutBody,
+    /// 200 with a body that is not JSON.
+    NotJson,
 }
 
 #[test]
-fn truncate_sends_half_the_body_under_the_full_length() {
+fn drop_truncate_and_malformed_before_and_after_processing() {
     let sandbox = start();
     let mut client = Client::associated(&sandbox);
-    add_faults(&sandbox, json!([{"kind": "truncate", "phase": "after"}]));
-    let auth = client.auth.clone().unwrap();
-    let headers = [
-        ("Authorization", auth.as_str()),
-        ("Content-Type", "application/json"),
+    // (kind, phase, document id, what the client sees). Each fault takes the next submission;
+    // `before` leaves the document uncreated, `after` creates it and only the answer is lost.
+    let cases = [
+        ("drop", "before", "drop-1", Seen::NoAnswer),
+        ("drop", "after", "drop-1", Seen::NoAnswer),
+        ("truncate", "after", "trunc-1", Seen::CutBody),
+        ("truncate", "before", "trunc-2", Seen::CutBody),
+        ("malformed", "before", "bad-1", Seen::NotJson),
+        ("malformed", "after", "bad-1", Seen::NotJson),
     ];
-    let body = valid_doc("trunc-1").to_string();
-    client.connection.send_raw(format!("POST /api/fn/v2/doc HTTP/1.1\r\nAuthorization: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()).as_bytes()).unwrap();
-    let err = client.connection.read_response(false).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{err}");
-    client.reconnect();
-    assert_eq!(client.status_of("trunc-1").status, 200, "after: processed");
-
-    add_faults(&sandbox, json!([{"kind": "truncate"}]));
-    let err = client
-        .connection
-        .request(
-            "POST",
-            "/api/fn/v2/doc",
-            &headers,
-            valid_doc("trunc-2").to_string().as_bytes(),
-        )
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
-    client.reconnect();
-    assert_eq!(
-        client.status_of("trunc-2").status,
-        404,
-        "before: not processed"
-    );
+    // All pending at once, filtered on /v2/doc: the status lookups in between
+    // (/v1/doc/{id}/status) must pass them by.
+    let faults = cases
+        .iter()
+        .map(|(kind, phase, ..)| json!({"kind": kind, "phase": phase, "path_contains": "/v2/doc"}))
+        .collect();
+    add_faults(&sandbox, faults);
+    for (kind, phase, id, seen) in cases {
+        let case = format!("{kind}, {phase}");
+        let body = valid_doc(id).to_string();
+        let answer = client.try_send_bytes("POST", "/api/fn/v2/doc", body.as_bytes());
+        match seen {
+            Seen::NoAnswer => {
+                let err = answer.unwrap_err();
+                assert!(
+                    matches!(
+                        err.kind(),
+                        ErrorKind::ConnectionAborted
+                            | ErrorKind::ConnectionReset
+                            | ErrorKind::UnexpectedEof
+                    ),
+                    "{case}: {err}"
+                );
+            }
+            Seen::CutBody => {
+                let err = answer.unwrap_err();
+                assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{case}: {err}");
+            }
+            Seen::NotJson => {
+                let response = answer.unwrap();
+                assert_eq!(response.status, 200, "{case}");
+                assert!(
+                    serde_json::from_slice::<serde_json::Value>(&response.body).is_err(),
+                    "{case}"
+                );
+            }
+        }
+        if seen != Seen::NotJson {
+            client.reconnect();
+        }
+        let (want, processed) = match phase {
+            "before" => (404, "before: not processed"),
+            _ => (200, "after: processed"),
+        };
+        assert_eq!(client.status_of(id).status, want, "{case}: {processed}");
+    }
+    assert_eq!(counters(&sandbox)["faults_pending"], 0);
 }
 
 #[test]
@@ -176,28 +167,6 @@ fn truncated_answer_declares_the_full_length() {
     assert!(head.starts_with("HTTP/1.1 200 OK"));
     assert_eq!(body.len(), length / 2);
     assert!(body.starts_with('{'));
-}
-
-#[test]
-fn malformed_answers_200_with_a_body_that_is_not_json() {
-    let sandbox = start();
-    let mut client = Client::associated(&sandbox);
-    add_faults(
-        &sandbox,
-        json!([{"kind": "malformed", "path_contains": "/v2/doc"}, {"kind": "malformed", "phase": "after", "path_contains": "/v2/doc"}]),
-    );
-    let response = client.submit(&valid_doc("bad-1"));
-    assert_eq!(response.status, 200);
-    assert!(serde_json::from_slice::<serde_json::Value>(&response.body).is_err());
-    assert_eq!(
-        client.status_of("bad-1").status,
-        404,
-        "before: not processed"
-    );
-    let response = client.submit(&valid_doc("bad-1"));
-    assert_eq!(response.status, 200);
-    assert!(serde_json::from_slice::<serde_json::Value>(&response.body).is_err());
-    assert_eq!(client.status_of("bad-1").status, 200, "after: processed");
 }
 
 #[test]

@@ -75,21 +75,28 @@ impl Client {
     }
 
     pub fn send_bytes(&mut self, method: &str, target: &str, body: &[u8]) -> HttpResponse {
-        let mut headers = vec![("Content-Type", "application/json")];
-        let auth = self.auth.clone();
-        if let Some(auth) = auth.as_deref() {
-            headers.push(("Authorization", auth));
-        }
-        match self.connection.request(method, target, &headers, body) {
+        match self.try_send_bytes(method, target, body) {
             Ok(response) => response,
             Err(_) => {
                 // The server may close an idle or faulted connection: reconnect once.
-                self.connection = Connection::connect(self.addr).unwrap();
-                self.connection
-                    .request(method, target, &headers, body)
-                    .expect("request")
+                self.reconnect();
+                self.try_send_bytes(method, target, body).expect("request")
             }
         }
+    }
+
+    /// One attempt on the current connection, its error returned: for answers meant to fail.
+    pub fn try_send_bytes(
+        &mut self,
+        method: &str,
+        target: &str,
+        body: &[u8],
+    ) -> std::io::Result<HttpResponse> {
+        let mut headers = vec![("Content-Type", "application/json")];
+        if let Some(auth) = self.auth.as_deref() {
+            headers.push(("Authorization", auth));
+        }
+        self.connection.request(method, target, &headers, body)
     }
 
     pub fn get(&mut self, target: &str) -> HttpResponse {
