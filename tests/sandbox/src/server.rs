@@ -185,10 +185,7 @@ fn serve_connection(stream: TcpStream, app: &App) {
     let read_timeout = Duration::from_millis(app.config.read_timeout_ms.max(1));
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
+    let mut reader = BufReader::new(&stream);
     let mut writer = &stream;
     loop {
         if app.shutdown.load(Ordering::Relaxed)
