@@ -433,6 +433,67 @@ fn concurrent_clients_get_distinct_documents_and_numbers() {
 }
 
 #[test]
+fn connections_past_the_cap_get_503_and_places_free_up_when_clients_leave() {
+    // In its own process: 256 connections use about 512 descriptors on the server side.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_modulpos-sandbox"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let result = std::panic::catch_unwind(|| {
+        let addr: std::net::SocketAddr = first_line
+            .trim_end()
+            .strip_prefix("listening on http://")
+            .expect(&first_line)
+            .parse()
+            .unwrap();
+        let health = |stream: &mut TcpStream| {
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            stream
+                .write_all(b"GET /sandbox/health HTTP/1.1\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer);
+            String::from_utf8_lossy(&answer).into_owned()
+        };
+        // Each held connection is answered once, so it is registered before the next one.
+        let mut held: Vec<Connection> = (0..modulpos_sandbox::server::MAX_CONNECTIONS)
+            .map(|_| {
+                let mut c = Connection::connect(addr).unwrap();
+                assert_eq!(
+                    c.request("GET", "/sandbox/health", &[], b"")
+                        .unwrap()
+                        .status,
+                    200
+                );
+                c
+            })
+            .collect();
+        let refused = health(&mut TcpStream::connect(addr).unwrap());
+        assert!(refused.starts_with("HTTP/1.1 503 "), "{refused}");
+        assert!(refused.contains("too many connections"), "{refused}");
+        held.clear();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let answer = health(&mut TcpStream::connect(addr).unwrap());
+            if answer.starts_with("HTTP/1.1 200 ") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "places never freed: {answer}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    result.unwrap();
+}
+
+#[test]
 fn stop_and_drop_close_open_connections_promptly() {
     let sandbox = start();
     let addr = sandbox.addr();
