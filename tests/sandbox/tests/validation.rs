@@ -339,6 +339,12 @@ fn lengths() {
             json!({"payingAgent": {"operation": "x".repeat(25)}})),
         "agentInfo.payingAgent.operation: is longer than 24 characters"
     );
+    let url = "http://127.0.0.1:9/cb?pad=";
+    assert_eq!(
+        rejection(&mut client, |d| d["responseURL"] =
+            json!(format!("{url}{}", "x".repeat(2049 - url.len())))),
+        "responseURL: is longer than 2048 characters"
+    );
 }
 
 #[test]
