@@ -289,6 +289,14 @@ fn formats() {
         rejection(&mut client, |d| d["id"] = json!("a/b")),
         "id: must not contain control characters or '/'"
     );
+    assert_eq!(
+        rejection(&mut client, |d| d["id"] = json!("a\tb")),
+        "id: must not contain control characters or '/'"
+    );
+    // A space is fine (PHP microtime() ids), and the document is found by its encoded id.
+    let spaced = "0.52454700 1582723456";
+    assert_eq!(client.submit(&valid_doc(spaced)).status, 200);
+    assert_eq!(client.status_of("0.52454700%201582723456").status, 200);
     // Valid alternatives are accepted.
     let mut doc = valid_doc("formats-ok");
     doc["email"] = json!("+79001234567");
