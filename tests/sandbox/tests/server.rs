@@ -4,7 +4,8 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
+use std::panic::AssertUnwindSafe;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,20 +26,11 @@ fn raw_exchange(sandbox: &Sandbox, bytes: &[u8]) -> String {
     String::from_utf8_lossy(&received).into_owned()
 }
 
-#[test]
-fn binary_prints_the_address_first_and_serves() {
+/// Runs the binary with `args`, gives `check` the address its first output line announces, then
+/// kills it (also when `check` panics) and returns what it wrote to stderr.
+fn with_binary(args: &[&str], check: impl FnOnce(SocketAddr)) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_modulpos-sandbox"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--queue-ms",
-            "0",
-            "--print-ms",
-            "0",
-            "--retail-point",
-            "p-1",
-        ])
-        .args(["--login", "L", "--password", "P", "--log"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -47,13 +39,40 @@ fn binary_prints_the_address_first_and_serves() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first_line)
         .unwrap();
-    let result = std::panic::catch_unwind(|| {
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let url = first_line
             .trim_end()
             .strip_prefix("listening on http://")
             .expect(&first_line);
-        let addr = url.parse().unwrap();
         assert_ne!(url, "127.0.0.1:0");
+        check(url.parse().unwrap())
+    }));
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn binary_prints_the_address_first_and_serves() {
+    let args = [
+        "--listen",
+        "127.0.0.1:0",
+        "--queue-ms",
+        "0",
+        "--print-ms",
+        "0",
+        "--retail-point",
+        "p-1",
+        "--login",
+        "L",
+        "--password",
+        "P",
+        "--log",
+    ];
+    let log = with_binary(&args, |addr| {
         let mut connection = Connection::connect(addr).unwrap();
         let auth = basic("L", "P");
         let response = connection
@@ -92,10 +111,6 @@ fn binary_prints_the_address_first_and_serves() {
             "queue/print 0 ms prints at once"
         );
     });
-    child.kill().unwrap();
-    let output = child.wait_with_output().unwrap();
-    result.unwrap();
-    let log = String::from_utf8(output.stderr).unwrap();
     assert!(
         log.contains(" POST /api/fn/v1/associate/p-1 -> 200 ("),
         "{log}"
@@ -435,21 +450,7 @@ fn concurrent_clients_get_distinct_documents_and_numbers() {
 #[test]
 fn connections_past_the_cap_get_503_and_places_free_up_when_clients_leave() {
     // In its own process: 256 connections use about 512 descriptors on the server side.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_modulpos-sandbox"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let result = std::panic::catch_unwind(|| {
-        let addr: std::net::SocketAddr = first_line
-            .trim_end()
-            .strip_prefix("listening on http://")
-            .expect(&first_line)
-            .parse()
-            .unwrap();
+    with_binary(&[], |addr| {
         let health = |stream: &mut TcpStream| {
             stream
                 .set_read_timeout(Some(Duration::from_secs(10)))
@@ -488,9 +489,6 @@ fn connections_past_the_cap_get_503_and_places_free_up_when_clients_leave() {
             std::thread::sleep(Duration::from_millis(20));
         }
     });
-    child.kill().unwrap();
-    child.wait().unwrap();
-    result.unwrap();
 }
 
 #[test]
