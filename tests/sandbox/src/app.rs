@@ -15,7 +15,7 @@ use crate::faults::{ErrorBody, Fault, FaultKind, Phase};
 use crate::http::{percent_decode, reason_phrase, Request, Response, JSON_CONTENT_TYPE};
 use crate::json;
 use crate::state::{Association, DocumentKey, PlannedFailure, State, FN_STATES};
-use crate::validation::validate_document;
+use crate::validation::{validate_document, MAX_ID_CHARS};
 use crate::SandboxConfig;
 
 /// What the connection should do with a handled request.
@@ -341,8 +341,14 @@ impl App {
         let now = Instant::now();
         let timing = self.timing();
         let mut state = self.lock();
-        // Idempotency: a stored document's status wins over whatever the checks said.
-        if let Some(json::Json::String(id)) = document.get("id") {
+        // Idempotency: a stored document's status wins over whatever the checks said. An id over
+        // the length limit can name no document and is not counted: a counter per such id would
+        // keep up to a whole 1 MiB body in memory for each request.
+        let countable_id = match document.get("id") {
+            Some(json::Json::String(id)) if id.chars().count() <= MAX_ID_CHARS => Some(id),
+            _ => None,
+        };
+        if let Some(id) = countable_id {
             state.counters.entry(id.clone()).or_default().submissions += 1;
             let key: DocumentKey = (association.retail_point.clone(), id.clone());
             if let Some(existing) = state.documents.get(&key) {

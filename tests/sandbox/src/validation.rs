@@ -488,12 +488,15 @@ fn correction_info(value: &Json, path: &str) -> Check<()> {
     Ok(())
 }
 
+/// The longest document id, in characters.
+pub const MAX_ID_CHARS: usize = 128;
+
 /// The document id is used in URLs (`/v1/doc/{id}/status`), so it must be usable in a path. A
 /// space is fine (percent-encoded): PHP clients send `microtime()` strings such as
 /// `0.52454700 1582723456` as ids.
 fn check_id(id: &str) -> Check<()> {
-    if id.chars().count() > 128 {
-        return reject("id", "is longer than 128 characters");
+    if id.chars().count() > MAX_ID_CHARS {
+        return reject("id", format!("is longer than {MAX_ID_CHARS} characters"));
     }
     if id.chars().any(|c| c.is_control() || c == '/') {
         return reject("id", "must not contain control characters or '/'");

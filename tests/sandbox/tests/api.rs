@@ -316,6 +316,25 @@ fn repeated_id_creates_nothing_and_returns_the_current_status() {
 }
 
 #[test]
+fn rejected_submissions_are_counted_unless_the_id_is_over_its_limit() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    let longest = "x".repeat(128);
+    let too_long = "y".repeat(129);
+    for id in [&longest, &too_long] {
+        let mut doc = valid_doc(id);
+        doc["docNum"] = json!(""); // rejected by the checks either way
+        assert_eq!(client.submit(&doc).status, 400);
+    }
+    let documents = &counters(&sandbox)["documents"];
+    assert_eq!(
+        documents[&longest],
+        json!({"submissions": 1, "created": false, "callback_attempts": 0})
+    );
+    assert_eq!(documents.get(&too_long), None, "{documents}");
+}
+
+#[test]
 fn documents_are_per_retail_point() {
     let config = SandboxConfig {
         retail_points: vec!["p-1".into(), "p-2".into()],
