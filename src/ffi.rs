@@ -1,6 +1,6 @@
 //! The C ABI: the only `extern "C"` and `unsafe` code of the crate.
 //!
-//! Conventions (see README, "C API contract"):
+//! Conventions (see README, "C API"):
 //! - Inputs are borrowed, NUL-terminated UTF-8 strings, read only during the call and never kept.
 //! - Every call that can fail returns a newly allocated JSON envelope, `{"ok":true,"data":...}`
 //!   or `{"ok":false,"error":{code,message,retryable,http_status,field,service_message,issues}}`,
