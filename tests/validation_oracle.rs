@@ -100,6 +100,7 @@ fn base() -> Value {
 fn what_the_library_accepts_the_service_accepts() {
     let sb = sandbox();
     let (login, password) = associate(&sb);
+    let auth = basic_auth(&login, &password);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -133,16 +134,7 @@ fn what_the_library_accepts_the_service_accepts() {
         let mut response = agent
             .post(&url)
             .header("Content-Type", "application/json")
-            .header(
-                "Authorization",
-                &format!(
-                    "Basic {}",
-                    base64::Engine::encode(
-                        &base64::engine::general_purpose::STANDARD,
-                        format!("{login}:{password}")
-                    )
-                ),
-            )
+            .header("Authorization", &auth)
             .send(wire.as_bytes())
             .unwrap();
         let status = response.status().as_u16();

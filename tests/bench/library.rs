@@ -17,8 +17,6 @@ use std::ffi::{CStr, CString};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use modulpos::ffi;
 use modulpos::receipt::{self, ValidationOptions};
 use serde_json::{json, Value};
@@ -145,7 +143,7 @@ fn main() {
         .build()
         .into();
     let doc_url = format!("{}/v2/doc", sb.base_url());
-    let auth = format!("Basic {}", STANDARD.encode(format!("{login}:{password}")));
+    let auth = common::basic_auth(&login, &password);
     // Every document needs a fresh id (a repeated one is answered from the store, not created).
     let run = std::process::id();
     let (mut raw_n, mut ffi_n) = (0u64, 0u64);

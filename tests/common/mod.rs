@@ -60,6 +60,16 @@ pub fn associated_client(sb: &Sandbox, tweak: impl FnOnce(&mut Config)) -> (Clie
     (Client::new(c).unwrap(), password)
 }
 
+/// The `Authorization` header value for raw requests that bypass the library (baselines, oracles).
+pub fn basic_auth(login: &str, password: &str) -> String {
+    use base64::Engine as _;
+    let pair = format!("{login}:{password}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
+}
+
 /// A document id unique across tests and runs.
 pub fn unique_id(prefix: &str) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
