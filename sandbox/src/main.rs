@@ -30,7 +30,7 @@ Options:
   -h, --help                    print this help
 
 The first line printed is `listening on http://HOST:PORT`. The API is served under
-/api/fn/... and /fn/...; the control interface under /sandbox/... (see tests/sandbox/README.md).
+/api/fn/... and /fn/...; the control interface under /sandbox/... (see sandbox/README.md).
 Stop it with SIGINT or SIGTERM.",
         login = d.login,
         password = d.password,

@@ -1,5 +1,5 @@
 //! modulpos-sandbox: a local emulator of the Modul.Kassa (МодульКасса) fiscalization API, for
-//! tests, demos and benchmarks. See `tests/sandbox/README.md` for the API it serves, the control
+//! tests, demos and benchmarks. See `sandbox/README.md` for the API it serves, the control
 //! interface (`/sandbox/...`) and the behaviours it picked where the service is undocumented.
 //!
 //! ```no_run
