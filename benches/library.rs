@@ -14,7 +14,8 @@
 //!
 //! Run it through `bash benches/run.sh`, which builds, starts the sandbox binary on loopback and
 //! sets `MODULPOS_TEST_BASE_URL`. `BENCH_CALLS` (calls per arm per round, default 2000) and
-//! `BENCH_RSS_CALLS` scale it down for a smoke run.
+//! `BENCH_RSS_CALLS` scale it down for a smoke run; `BENCH_ONLY=validate|send|status|memory` runs
+//! one part (e.g. under `perf record`).
 
 use std::ffi::{c_char, CStr, CString};
 use std::hint::black_box;
@@ -311,9 +312,11 @@ fn main() {
         .into();
     let mut raw = RawHttp::connect(&base, &auth);
     let run = format!("bench-{}", std::process::id());
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let part = |name: &str| only.is_empty() || only == name;
 
     // Validation.
-    for lines in [1, 5, 100] {
+    for lines in [1, 5, 100].into_iter().filter(|_| part("validate")) {
         let text = Receipt::new(lines).with_id("bench-validate-1");
         let c_text = CString::new(text.clone()).unwrap();
         compare(
@@ -333,7 +336,7 @@ fn main() {
 
     // Sending.
     let doc_url = format!("{base}/v2/doc");
-    for lines in [1, 5, 100] {
+    for lines in [1, 5, 100].into_iter().filter(|_| part("send")) {
         let receipt = Receipt::new(lines);
         let mut ids = Ids {
             prefix: format!("{run}-{lines}"),
@@ -374,52 +377,55 @@ fn main() {
     }
 
     // Status of one existing document.
-    let status_id = format!("{run}-status");
-    let c_status_id = CString::new(status_id.clone()).unwrap();
-    let body = CString::new(Receipt::new(5).with_id(&status_id)).unwrap();
-    // SAFETY: a live handle and a valid NUL-terminated document.
-    expect_ok(unsafe { ffi::mk_send_check(handle, body.as_ptr()) });
-    let status_path = format!("/v1/doc/{status_id}/status");
-    let status_url = format!("{base}{status_path}");
-    compare(
-        "document status",
-        calls,
-        &mut [
-            ("raw socket GET", &mut || {
-                let (status, answer) = raw.request("GET", &status_path, None);
-                assert_eq!(status, 200);
-                black_box(answer);
-            }),
-            ("bare ureq GET", &mut || {
-                let mut r = agent
-                    .get(&status_url)
-                    .header("Authorization", &auth)
-                    .call()
-                    .unwrap();
-                assert_eq!(r.status(), 200);
-                black_box(r.body_mut().read_to_vec().unwrap());
-            }),
-            // SAFETY: a live handle and a valid NUL-terminated id.
-            ("mk_status", &mut || {
-                expect_ok(unsafe { ffi::mk_status(handle, c_status_id.as_ptr()) })
-            }),
-        ],
-    );
-
-    // Memory over many calls in one process.
-    let receipt = Receipt::new(5);
-    let mut rss = vec![(0u32, rss_kib())];
-    let (cpu0, wall0) = (process_cpu(), Instant::now());
-    for i in 1..=rss_calls {
-        let body = CString::new(receipt.with_id(&format!("{run}-rss-{i}"))).unwrap();
+    if part("status") {
+        let status_id = format!("{run}-status");
+        let c_status_id = CString::new(status_id.clone()).unwrap();
+        let body = CString::new(Receipt::new(5).with_id(&status_id)).unwrap();
         // SAFETY: a live handle and a valid NUL-terminated document.
         expect_ok(unsafe { ffi::mk_send_check(handle, body.as_ptr()) });
-        if i == rss_calls || (i % (rss_calls / 4).max(1) == 0) {
-            rss.push((i, rss_kib()));
-        }
+        let status_path = format!("/v1/doc/{status_id}/status");
+        let status_url = format!("{base}{status_path}");
+        compare(
+            "document status",
+            calls,
+            &mut [
+                ("raw socket GET", &mut || {
+                    let (status, answer) = raw.request("GET", &status_path, None);
+                    assert_eq!(status, 200);
+                    black_box(answer);
+                }),
+                ("bare ureq GET", &mut || {
+                    let mut r = agent
+                        .get(&status_url)
+                        .header("Authorization", &auth)
+                        .call()
+                        .unwrap();
+                    assert_eq!(r.status(), 200);
+                    black_box(r.body_mut().read_to_vec().unwrap());
+                }),
+                // SAFETY: a live handle and a valid NUL-terminated id.
+                ("mk_status", &mut || {
+                    expect_ok(unsafe { ffi::mk_status(handle, c_status_id.as_ptr()) })
+                }),
+            ],
+        );
     }
-    let per = |d: Duration| d.as_secs_f64() * 1e6 / rss_calls.max(1) as f64;
-    println!(
+
+    // Memory over many calls in one process.
+    if part("memory") {
+        let receipt = Receipt::new(5);
+        let mut rss = vec![(0u32, rss_kib())];
+        let (cpu0, wall0) = (process_cpu(), Instant::now());
+        for i in 1..=rss_calls {
+            let body = CString::new(receipt.with_id(&format!("{run}-rss-{i}"))).unwrap();
+            // SAFETY: a live handle and a valid NUL-terminated document.
+            expect_ok(unsafe { ffi::mk_send_check(handle, body.as_ptr()) });
+            if i == rss_calls || (i % (rss_calls / 4).max(1) == 0) {
+                rss.push((i, rss_kib()));
+            }
+        }
+        let per = |d: Duration| d.as_secs_f64() * 1e6 / rss_calls.max(1) as f64;
+        println!(
         "memory: {rss_calls} mk_send_check calls (5 lines), cpu {:.2} µs/call, wall {:.2} µs/call; RSS KiB: {}",
         per(process_cpu() - cpu0),
         per(wall0.elapsed()),
@@ -428,6 +434,7 @@ fn main() {
             .collect::<Vec<_>>()
             .join("  ")
     );
+    }
 
     // SAFETY: the handle from mk_client_new, freed once after its last use.
     unsafe { ffi::mk_client_free(handle as *mut ffi::MkClient) };

@@ -34,27 +34,27 @@ pub fn encode_component(s: &str) -> String {
     utf8_percent_encode(s, COMPONENT).to_string()
 }
 
-/// A login and password for HTTP Basic auth.
+/// A login and password for HTTP Basic auth, with the header value encoded once (not per call).
 #[derive(Clone)]
 pub struct Credentials {
     login: String,
-    password: Secret,
+    /// `Basic base64(login:password)`: holds the password, so it is a [`Secret`].
+    header: Secret,
 }
 
 impl Credentials {
     pub fn new(login: impl Into<String>, password: Secret) -> Self {
-        Credentials {
-            login: login.into(),
-            password,
-        }
-    }
-
-    fn header_value(&self) -> String {
-        let pair = format!("{}:{}", self.login, self.password.expose());
-        format!(
+        let login = login.into();
+        let pair = format!("{}:{}", login, password.expose());
+        let header = Secret::new(format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(pair)
-        )
+        ));
+        Credentials { login, header }
+    }
+
+    fn header_value(&self) -> &str {
+        self.header.expose()
     }
 }
 
@@ -83,6 +83,16 @@ impl Method {
             Method::Put => "PUT",
             Method::Delete => "DELETE",
         }
+    }
+}
+
+/// `METHOD path`, the request named in error messages; written out only when an error is made.
+#[derive(Clone, Copy)]
+struct What<'a>(Method, &'a str);
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0.as_str(), self.1)
     }
 }
 
@@ -150,18 +160,18 @@ impl Http {
         json_body: Option<&[u8]>,
     ) -> Result<Reply> {
         let url = self.base.join(path);
-        let what = format!("{} {}", method.as_str(), path);
+        let what = What(method, path);
         let authorization = auth.header_value();
         let result = match method {
             Method::Get => self
                 .agent
                 .get(&url)
-                .header("Authorization", &authorization)
+                .header("Authorization", authorization)
                 .call(),
             Method::Delete => self
                 .agent
                 .delete(&url)
-                .header("Authorization", &authorization)
+                .header("Authorization", authorization)
                 .call(),
             Method::Post | Method::Put => {
                 let request = if method == Method::Post {
@@ -169,7 +179,7 @@ impl Http {
                 } else {
                     self.agent.put(&url)
                 };
-                let request = request.header("Authorization", &authorization);
+                let request = request.header("Authorization", authorization);
                 match json_body {
                     Some(body) => request
                         .header("Content-Type", "application/json; charset=utf-8")
@@ -178,18 +188,18 @@ impl Http {
                 }
             }
         };
-        let mut response = result.map_err(|e| self.map_transport_error(&what, e))?;
+        let mut response = result.map_err(|e| self.map_transport_error(what, e))?;
         let status = response.status().as_u16();
         if (200..300).contains(&status) {
-            let body = read_body(&mut response, &what, status)?;
+            let body = read_body(&mut response, what, status)?;
             return Ok(Reply { status, body });
         }
         // An error status stands on its own; a broken body only loses the service's message.
-        let body = read_body(&mut response, &what, status).unwrap_or_default();
-        Err(status_error(status, &body, &what))
+        let body = read_body(&mut response, what, status).unwrap_or_default();
+        Err(status_error(status, &body, &what.to_string()))
     }
 
-    fn map_transport_error(&self, what: &str, e: ureq::Error) -> Error {
+    fn map_transport_error(&self, what: What, e: ureq::Error) -> Error {
         match e {
             ureq::Error::Timeout(kind) => Error::Timeout(format!(
                 "{what}: no answer in time ({kind:?}; timeout_ms is {})",
@@ -217,7 +227,7 @@ fn is_timeout(e: &std::io::Error) -> bool {
 
 fn read_body(
     response: &mut ureq::http::Response<ureq::Body>,
-    what: &str,
+    what: What,
     status: u16,
 ) -> Result<Vec<u8>> {
     response
