@@ -48,11 +48,15 @@ final class Json
         #[\SensitiveParameter]
         $value
     ): string {
-        $token = bin2hex(random_bytes(8));
-        $numbers = [];
-        $prepared = self::prepare($value, $token, $numbers);
+        // A random token per process keeps a placeholder from matching any text of the document;
+        // the document's strings never see the token, and every placeholder is replaced below.
+        static $token = null;
+        $token ??= bin2hex(random_bytes(8));
+        $outer = DecimalNumber::$encoding;
+        DecimalNumber::$encoding = ['prefix' => 'mk-number-' . $token . '-', 'numbers' => []];
         try {
-            $json = json_encode($prepared, self::FLAGS);
+            $json = json_encode($value, self::FLAGS);
+            $numbers = DecimalNumber::$encoding['numbers'];
         } catch (\JsonException $e) {
             throw new ValidationException(
                 'cannot encode the request as JSON: ' . $e->getMessage() . ' (strings must be UTF-8, numbers finite)',
@@ -64,34 +68,13 @@ final class Json
                 [],
                 $e
             );
+        } finally {
+            DecimalNumber::$encoding = $outer;
         }
         if ($numbers !== []) {
             $json = strtr($json, $numbers);
         }
 
         return $json;
-    }
-
-    /**
-     * @param mixed                 $value
-     * @param array<string, string> $numbers placeholder (quoted) => number literal
-     *
-     * @return mixed
-     */
-    private static function prepare($value, string $token, array &$numbers)
-    {
-        if ($value instanceof DecimalNumber) {
-            $placeholder = 'mk-number-' . $token . '-' . count($numbers);
-            $numbers['"' . $placeholder . '"'] = $value->literal;
-
-            return $placeholder;
-        }
-        if (is_array($value)) {
-            foreach ($value as $key => $item) {
-                $value[$key] = self::prepare($item, $token, $numbers);
-            }
-        }
-
-        return $value;
     }
 }
