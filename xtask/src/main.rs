@@ -1,0 +1,133 @@
+//! `cargo xtask headers` writes the C headers from `src/ffi.rs` with a pinned cbindgen;
+//! `cargo xtask headers --check` writes nothing and fails when a committed header differs from
+//! what would be generated (CI runs it). A build never writes into the source tree: this explicit
+//! command is the only thing that writes these files.
+//!
+//! - `include/modulpos.h` from `cbindgen.toml`: the C header (doc comments, include guard, C++
+//!   `extern "C"`).
+//! - `bindings/php/resources/modulpos_ffi.h` from `cbindgen-php.toml`: the same declarations for
+//!   PHP's `FFI::cdef`, which has no preprocessor, so every `#` line cbindgen emits is dropped.
+//!   The PHP package holds the only copy, so it works when installed away from this repository.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+struct Header {
+    config: &'static str,
+    output: &'static str,
+    php_safe: bool,
+}
+
+const HEADERS: &[Header] = &[
+    Header {
+        config: "cbindgen.toml",
+        output: "include/modulpos.h",
+        php_safe: false,
+    },
+    Header {
+        config: "cbindgen-php.toml",
+        output: "bindings/php/resources/modulpos_ffi.h",
+        php_safe: true,
+    },
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let check = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["headers"] => false,
+        ["headers", "--check"] => true,
+        _ => {
+            eprintln!("usage: cargo xtask headers [--check]");
+            return ExitCode::from(2);
+        }
+    };
+    let root = repository_root();
+    let mut stale = Vec::new();
+    for header in HEADERS {
+        let content = match generate(&root, header) {
+            Ok(content) => content,
+            Err(message) => {
+                eprintln!("{}: {message}", header.output);
+                return ExitCode::FAILURE;
+            }
+        };
+        let path = root.join(header.output);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(content.as_str()) {
+            continue;
+        }
+        if check {
+            stale.push(header.output);
+            continue;
+        }
+        if let Err(e) = write(&path, &content) {
+            eprintln!("cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("wrote {}", header.output);
+    }
+    if stale.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "generated headers differ from the committed ones: {}\nrun `cargo xtask headers` and commit the result",
+        stale.join(", ")
+    );
+    ExitCode::FAILURE
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ lives in the repository root")
+        .to_path_buf()
+}
+
+fn generate(root: &Path, header: &Header) -> Result<String, String> {
+    let config = cbindgen::Config::from_file(root.join(header.config))?;
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(root.join("src/ffi.rs"))
+        .generate()
+        .map_err(|e| format!("cbindgen could not read src/ffi.rs: {e}"))?;
+    let mut out = Vec::new();
+    bindings.write(&mut out);
+    let text = String::from_utf8(out).map_err(|_| "cbindgen wrote non-UTF-8".to_owned())?;
+    Ok(if header.php_safe {
+        php_safe(&text)
+    } else {
+        text
+    })
+}
+
+/// Drop every preprocessor line and constant cbindgen may emit; keep typedefs and prototypes,
+/// with runs of blank lines folded into one.
+fn php_safe(header: &str) -> String {
+    let mut out = String::new();
+    let mut blank = false;
+    for line in header.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        if trimmed.is_empty() {
+            if !blank && !out.is_empty() {
+                out.push('\n');
+            }
+            blank = true;
+            continue;
+        }
+        blank = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn write(path: &Path, content: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, content)
+}
