@@ -25,8 +25,8 @@ fi
 cargo build --release --workspace --locked
 cargo build --release --locked --bench library
 
-# shellcheck source=../tests/lib/sandbox.sh
-. tests/lib/sandbox.sh
+# shellcheck source=../scripts/sandbox.sh
+. scripts/sandbox.sh
 start_sandbox
 cargo bench --locked --bench library
 php benches/php_binding.php

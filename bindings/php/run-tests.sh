@@ -13,8 +13,8 @@ root="$(cd "$here/../.." && pwd)"
 command -v phpunit >/dev/null 2>&1 || { echo "phpunit not found (Debian: apt-get install phpunit)" >&2; exit 1; }
 php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "php has no FFI extension (Debian: php8.2-cli ships it)" >&2; exit 1; }
 
-# shellcheck source=../../tests/lib/sandbox.sh
-. "$root/tests/lib/sandbox.sh"
+# shellcheck source=../../scripts/sandbox.sh
+. "$root/scripts/sandbox.sh"
 start_sandbox --queue-ms 50 --print-ms 50 || exit 1
 echo "sandbox: $SANDBOX_ROOT"
 

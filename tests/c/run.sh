@@ -33,8 +33,8 @@ c++ -std=c++17 -Wall -Wextra -Werror -g -O1 \
     -o "$build_dir/cpp_smoke"
 "$build_dir/cpp_smoke"
 
-# shellcheck source=tests/lib/sandbox.sh
-. tests/lib/sandbox.sh
+# shellcheck source=scripts/sandbox.sh
+. scripts/sandbox.sh
 MODULPOS_SANDBOX_BIN="$lib_dir/modulpos-sandbox" start_sandbox --queue-ms 20 --print-ms 20
 echo "sandbox at $MODULPOS_TEST_BASE_URL"
 

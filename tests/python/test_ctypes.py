@@ -2,7 +2,7 @@
 
 Owned strings come back as c_void_p (a c_char_p result would become bytes and lose the pointer, so it
 could never be freed) and are always released with mk_string_free. Needs a running sandbox: the
-environment of tests/lib/sandbox.sh (MODULPOS_TEST_BASE_URL, MODULPOS_LOGIN, ...).
+environment of scripts/sandbox.sh (MODULPOS_TEST_BASE_URL, MODULPOS_LOGIN, ...).
 """
 
 import ctypes

@@ -7,7 +7,7 @@
  *   MODULPOS_LOGIN=... MODULPOS_PASSWORD=... MODULPOS_RETAIL_POINT_UUID=... \
  *   MODULPOS_TEST_BASE_URL=http://127.0.0.1:PORT/api/fn php bindings/php/examples/demo.php
  *
- * (tests/demo.sh starts a sandbox and sets these.) Without MODULPOS_TEST_BASE_URL, test mode
+ * (examples/demo.sh starts a sandbox and sets these.) Without MODULPOS_TEST_BASE_URL, test mode
  * talks to the real test service, https://demo.modulpos.ru/api/fn.
  */
 
@@ -38,7 +38,7 @@ $login = getenv('MODULPOS_LOGIN');
 $password = getenv('MODULPOS_PASSWORD');
 $retailPointUuid = getenv('MODULPOS_RETAIL_POINT_UUID');
 if (!$login || !$password || !$retailPointUuid) {
-    fwrite(STDERR, "set MODULPOS_LOGIN, MODULPOS_PASSWORD and MODULPOS_RETAIL_POINT_UUID (tests/demo.sh does it for the sandbox)\n");
+    fwrite(STDERR, "set MODULPOS_LOGIN, MODULPOS_PASSWORD and MODULPOS_RETAIL_POINT_UUID (examples/demo.sh does it for the sandbox)\n");
     exit(2);
 }
 $testMode = true;

@@ -7,7 +7,7 @@
 
 start_sandbox() {
     local root bin fifo line
-    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
     bin="${MODULPOS_SANDBOX_BIN:-$root/target/release/modulpos-sandbox}"
     if [ ! -x "$bin" ]; then
         echo "start_sandbox: $bin not found; run: cargo build --release --workspace" >&2

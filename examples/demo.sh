@@ -16,8 +16,8 @@ fi
 echo "building the library and the sandbox (release) ..."
 cargo build --release --workspace --locked --quiet
 
-# shellcheck source=tests/lib/sandbox.sh
-. tests/lib/sandbox.sh
+# shellcheck source=scripts/sandbox.sh
+. scripts/sandbox.sh
 start_sandbox --queue-ms 700 --print-ms 700
 echo "sandbox: $MODULPOS_TEST_BASE_URL"
 echo
