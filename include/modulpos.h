@@ -108,7 +108,8 @@ char *mk_service_status(const MkClient *client);
  * means nothing was sent. A lost answer is retried with the same `id` (asking the document's
  * status before any resend), at most `max_attempts` times. `data` is
  * `{"document_id", "document_status": {...}, "delivery": {"attempts": N, "outcome":
- * "accepted" | "resent" | "found_existing"}}`.
+ * "accepted" | "resent" | "found_existing"}, "warnings": [{"field", "rule", "reason"}]}`
+ * (`warnings`: the rules of severity `warning` the document broke; it was sent anyway).
  *
  * Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
  * Thread-safe; blocks for up to 2 × `max_attempts` × `timeout_ms` plus backoff (after a lost
@@ -151,9 +152,11 @@ char *mk_requeue(const MkClient *client, const char *document_id);
 /**
  * Validate a receipt without sending it (no client, no network).
  *
- * `document_json`: a `Document`; `options_json`: NULL or `{"allow_unknown_values": bool}`.
- * `data` is the normalized document, exactly as `mk_send_check` would send it; a `validation`
- * error lists every issue in `issues` (`field` is the JSON path, `reason` why).
+ * `document_json`: a `Document`; `options_json`: NULL or `{"allow_unknown_values": bool,
+ * "strict": bool}`. `data` is `{"document": {...}, "warnings": [{"field", "rule", "reason"}]}`:
+ * the normalized document, exactly as `mk_send_check` would send it, and the broken rules of
+ * severity `warning` (errors under `strict`). A `validation` error lists every issue in
+ * `issues` (`field` is the JSON path, `rule` the stable rule code, `reason` why).
  *
  * Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
  * Thread-safe.
@@ -166,7 +169,8 @@ char *mk_validate(const char *document_json, const char *options_json);
 /**
  * Every code table: document types, tax modes, VAT tags, payment objects and methods, money
  * position types, agent types, correction reasons, measure units, statuses, ... and the error
- * codes (`error_codes`), each as a list of `{"code", "description"}`.
+ * codes (`error_codes`), each as a list of `{"code", "description"}`; and every validation rule
+ * (`rules`) as a list of `{"code", "severity": "error" | "warning", "description"}`.
  *
  * Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
  * Thread-safe.

@@ -11,14 +11,18 @@ use serde::Serialize;
 pub struct FieldIssue {
     /// JSON path of the field, e.g. `inventPositions[0].price` (empty for the document itself).
     pub field: String,
+    /// The stable code of the rule broken, e.g. `required` or `inn_checksum` (one of
+    /// [`crate::receipt::rules::RULES`]): what wrappers map on, never the reason's text.
+    pub rule: &'static str,
     /// Why it is wrong, in plain English, e.g. `is required` or `has more than 2 decimals`.
     pub reason: String,
 }
 
 impl FieldIssue {
-    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, rule: &'static str, reason: impl Into<String>) -> Self {
         FieldIssue {
             field: field.into(),
+            rule,
             reason: reason.into(),
         }
     }
@@ -234,7 +238,7 @@ mod tests {
     #[test]
     fn every_variant_has_a_listed_code() {
         let all = [
-            Error::Validation(vec![FieldIssue::new("id", "is required")]),
+            Error::Validation(vec![FieldIssue::new("id", "required", "is required")]),
             Error::invalid_argument(None, "x"),
             Error::Authentication,
             Error::Forbidden { message: None },
@@ -264,8 +268,12 @@ mod tests {
     #[test]
     fn validation_message_names_field_and_reason() {
         let e = Error::Validation(vec![
-            FieldIssue::new("inventPositions[0].price", "has more than 2 decimals"),
-            FieldIssue::new("email", "is required"),
+            FieldIssue::new(
+                "inventPositions[0].price",
+                "decimals",
+                "has more than 2 decimals",
+            ),
+            FieldIssue::new("email", "required", "is required"),
         ]);
         assert_eq!(
             e.to_string(),

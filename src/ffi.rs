@@ -224,7 +224,8 @@ fn associate_request(value: &Value) -> Result<AssociateRequest> {
     })
 }
 
-/// Read the validation options: `{"allow_unknown_values":bool}`; `null` or `{}` = defaults.
+/// Read the validation options: `{"allow_unknown_values":bool,"strict":bool}`; `null` or `{}`
+/// = defaults.
 fn validation_options(value: &Value) -> Result<ValidationOptions> {
     let mut options = ValidationOptions::default();
     let map = match value {
@@ -240,13 +241,14 @@ fn validation_options(value: &Value) -> Result<ValidationOptions> {
     for (key, v) in map {
         match (key.as_str(), v) {
             ("allow_unknown_values", Value::Bool(b)) => options.allow_unknown_values = *b,
-            ("allow_unknown_values", _) => {
+            ("strict", Value::Bool(b)) => options.strict = *b,
+            ("allow_unknown_values" | "strict", _) => {
                 return Err(Error::invalid_argument(Some(key), "must be true or false"))
             }
             _ => {
                 return Err(Error::invalid_argument(
                     Some(key),
-                    "unknown field; expected allow_unknown_values",
+                    "unknown field; expected allow_unknown_values or strict",
                 ))
             }
         }
@@ -259,6 +261,7 @@ fn tables() -> Value {
     // An object: `tables_json` lists every table by name.
     let mut tables = receipt::tables_json();
     tables["error_codes"] = receipt::tables::table_json(CODES);
+    tables["rules"] = receipt::rules::rules_json();
     tables
 }
 
@@ -389,7 +392,8 @@ pub unsafe extern "C" fn mk_service_status(client: *const MkClient) -> *mut c_ch
 /// means nothing was sent. A lost answer is retried with the same `id` (asking the document's
 /// status before any resend), at most `max_attempts` times. `data` is
 /// `{"document_id", "document_status": {...}, "delivery": {"attempts": N, "outcome":
-/// "accepted" | "resent" | "found_existing"}}`.
+/// "accepted" | "resent" | "found_existing"}, "warnings": [{"field", "rule", "reason"}]}`
+/// (`warnings`: the rules of severity `warning` the document broke; it was sent anyway).
 ///
 /// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
 /// Thread-safe; blocks for up to 2 × `max_attempts` × `timeout_ms` plus backoff (after a lost
@@ -460,9 +464,11 @@ pub unsafe extern "C" fn mk_requeue(
 
 /// Validate a receipt without sending it (no client, no network).
 ///
-/// `document_json`: a `Document`; `options_json`: NULL or `{"allow_unknown_values": bool}`.
-/// `data` is the normalized document, exactly as `mk_send_check` would send it; a `validation`
-/// error lists every issue in `issues` (`field` is the JSON path, `reason` why).
+/// `document_json`: a `Document`; `options_json`: NULL or `{"allow_unknown_values": bool,
+/// "strict": bool}`. `data` is `{"document": {...}, "warnings": [{"field", "rule", "reason"}]}`:
+/// the normalized document, exactly as `mk_send_check` would send it, and the broken rules of
+/// severity `warning` (errors under `strict`). A `validation` error lists every issue in
+/// `issues` (`field` is the JSON path, `rule` the stable rule code, `reason` why).
 ///
 /// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
 /// Thread-safe.
@@ -484,13 +490,14 @@ pub unsafe extern "C" fn mk_validate(
             unsafe { read_str(document_json, "document_json") }?,
             "document_json",
         )?;
-        receipt::parse_document(&document, &options)
+        receipt::check_document(&document, &options)
     })
 }
 
 /// Every code table: document types, tax modes, VAT tags, payment objects and methods, money
 /// position types, agent types, correction reasons, measure units, statuses, ... and the error
-/// codes (`error_codes`), each as a list of `{"code", "description"}`.
+/// codes (`error_codes`), each as a list of `{"code", "description"}`; and every validation rule
+/// (`rules`) as a list of `{"code", "severity": "error" | "warning", "description"}`.
 ///
 /// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
 /// Thread-safe.
@@ -636,12 +643,12 @@ mod tests {
         assert_eq!(
             answer,
             format!(
-                r#"{{"ok":true,"data":{}}}"#,
+                r#"{{"ok":true,"data":{{"document":{},"warnings":[]}}}}"#,
                 serde_json::to_string(&document).unwrap()
             )
         );
         assert!(
-            answer.starts_with(r#"{"ok":true,"data":{"id":"a-1","docNum":"17","#),
+            answer.starts_with(r#"{"ok":true,"data":{"document":{"id":"a-1","docNum":"17","#),
             "{answer}"
         );
     }

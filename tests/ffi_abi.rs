@@ -164,8 +164,12 @@ fn validate_returns_the_normalized_document_and_options_apply() {
     let doc = receipt("norm-1");
     let v = take(unsafe { mk_validate(c(&doc.to_string()).as_ptr(), ptr::null()) });
     assert_eq!(v["ok"], true, "{v}");
-    assert_eq!(v["data"]["id"], "norm-1");
-    assert_eq!(v["data"]["inventPositions"][0]["name"], "Кофе в зёрнах");
+    assert_eq!(v["data"]["document"]["id"], "norm-1");
+    assert_eq!(
+        v["data"]["document"]["inventPositions"][0]["name"],
+        "Кофе в зёрнах"
+    );
+    assert_eq!(v["data"]["warnings"], json!([]));
 
     let mut future = receipt("norm-2");
     future["inventPositions"][0]["vatTag"] = json!(1199);
@@ -178,11 +182,40 @@ fn validate_returns_the_normalized_document_and_options_apply() {
 }
 
 #[test]
+fn validate_warns_about_an_inn_check_digit_and_strict_refuses_it() {
+    // The original PHP package's README cashier INN, whose check digits do not match.
+    let mut doc = receipt("inn-1");
+    doc["cashierInn"] = json!("123456789012");
+    let text = c(&doc.to_string());
+    let v = take(unsafe { mk_validate(text.as_ptr(), ptr::null()) });
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(
+        v["data"]["warnings"],
+        json!([{"field": "cashierInn", "rule": "inn_checksum",
+                "reason": "is not a valid INN (the check digit does not match)"}])
+    );
+    let strict = c(r#"{"strict":true}"#);
+    let v = take(unsafe { mk_validate(text.as_ptr(), strict.as_ptr()) });
+    assert_eq!(error_of(&v), ("validation", "cashierInn"));
+    assert_eq!(v["error"]["issues"][0]["rule"], "inn_checksum");
+    let v = take(unsafe { mk_validate(text.as_ptr(), c(r#"{"strict":"yes"}"#).as_ptr()) });
+    assert_eq!(error_of(&v), ("invalid_argument", "strict"));
+}
+
+#[test]
 fn tables_version_and_abi() {
     let v = take(mk_tables());
     assert_eq!(v["ok"], true);
     let tables = v["data"].as_object().unwrap();
     assert!(tables["doc_types"].as_array().unwrap().len() >= 8);
+    let rules = tables["rules"].as_array().unwrap();
+    let inn = rules.iter().find(|r| r["code"] == "inn_checksum").unwrap();
+    assert_eq!(inn["severity"], "warning");
+    let totals = rules
+        .iter()
+        .find(|r| r["code"] == "totals_mismatch")
+        .unwrap();
+    assert_eq!(totals["severity"], "error");
     let codes: Vec<&str> = tables["error_codes"]
         .as_array()
         .unwrap()

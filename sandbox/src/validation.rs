@@ -140,16 +140,23 @@ fn as_array<'a>(value: &'a Json, path: &str) -> Check<&'a [Json]> {
     }
 }
 
+/// A string field. Like Jackson's default binding, a JSON number is read as its text
+/// (`"docNum": 123456` is `"123456"`): the original PHP client sends order numbers that way.
 fn as_string<'a>(value: &'a Json, path: &str) -> Check<&'a str> {
     match value {
         Json::String(s) => Ok(s),
+        Json::Number(text) => Ok(text),
         other => reject(path, format!("must be a string, not {}", other.type_name())),
     }
 }
 
+/// A number field. Like Jackson's default binding, a string holding a number is read as that
+/// number (`"price": "12.30"`); any other string is refused.
 fn as_decimal(value: &Json, path: &str) -> Check<Decimal> {
     match value {
         Json::Number(text) => Decimal::parse(text).or_else(|reason| reject(path, reason)),
+        Json::String(text) => Decimal::parse(text)
+            .or_else(|_| reject(path, "must be a number, not a non-numeric string")),
         other => reject(path, format!("must be a number, not {}", other.type_name())),
     }
 }
@@ -252,13 +259,13 @@ pub fn is_valid_inn(inn: &str) -> bool {
     }
 }
 
+/// An INN field: 10 or 12 digits. The check digits are not enforced: the service's own API
+/// example (`"cashierInn": "0123456789"`) fails them, and nothing shows the service refusing a
+/// mismatch ([`is_valid_inn`] is there for shops that want to check).
 fn optional_inn(object: &Json, key: &str, parent: &str) -> Check<()> {
     if let Some(inn) = optional_string(object, key, parent, None)? {
-        if !is_valid_inn(inn) {
-            return reject(
-                &join(parent, key),
-                "is not a valid INN (10 or 12 digits with valid check digits)",
-            );
+        if !matches!(inn.len(), 10 | 12) || !inn.bytes().all(|b| b.is_ascii_digit()) {
+            return reject(&join(parent, key), "is not a valid INN (10 or 12 digits)");
         }
     }
     Ok(())

@@ -99,8 +99,8 @@ fn types() {
     let sandbox = start();
     let mut client = Client::associated(&sandbox);
     assert_eq!(
-        rejection(&mut client, |d| d["id"] = json!(5)),
-        "id: must be a string, not a number"
+        rejection(&mut client, |d| d["id"] = json!(true)),
+        "id: must be a string, not a boolean"
     );
     assert_eq!(
         rejection(&mut client, |d| d["printReceipt"] = json!("yes")),
@@ -115,8 +115,8 @@ fn types() {
         "inventPositions[0]: must be an object, not a number"
     );
     assert_eq!(
-        rejection(&mut client, |d| position(d)["price"] = json!("52")),
-        "inventPositions[0].price: must be a number, not a string"
+        rejection(&mut client, |d| position(d)["price"] = json!("52 rub")),
+        "inventPositions[0].price: must be a number, not a non-numeric string"
     );
     assert_eq!(
         rejection(&mut client, |d| position(d)["quantity"] = json!(true)),
@@ -262,13 +262,13 @@ fn formats() {
         );
     }
     assert_eq!(
-        rejection(&mut client, |d| d["cashierInn"] = json!("7707083894")),
-        "cashierInn: is not a valid INN (10 or 12 digits with valid check digits)"
+        rejection(&mut client, |d| d["cashierInn"] = json!("770708389X")),
+        "cashierInn: is not a valid INN (10 or 12 digits)"
     );
     assert!(rejection(&mut client, |d| d["clientInn"] = json!("12345"))
         .starts_with("clientInn: is not a valid INN"));
     assert!(rejection(&mut client, |d| position(d)["supplierInfo"] =
-        json!({"inn": "500100732258"}))
+        json!({"inn": "50010073225"}))
     .starts_with("inventPositions[0].supplierInfo.inn: is not a valid INN"));
     assert_eq!(
         rejection(&mut client, |d| d["responseURL"] = json!("ftp://x/cb")),
@@ -513,4 +513,30 @@ fn correction_info() {
         ),
         "correctionInfo.fiscalSign: must be 1 to 10 digits"
     );
+}
+
+#[test]
+fn jackson_style_scalar_coercions_are_accepted() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    // Exactly what the original PHP package (bigperson/modulpos-php-api-client) posts for its
+    // README example: `docNum` a PHP integer from rand(), integer prices, `taxMode` null, and the
+    // README cashier's INN, whose check digits do not match.
+    let original = r#"{"id":"5f3a1c2b9d4e7","checkoutDateTime":"2026-11-28T12:00:00+03:00","docNum":482913,"docType":"SALE","printReceipt":true,"responseURL":"https://internet.shop.ru/order/982340931/checkout?completed=1","email":"test@example.com","taxMode":null,"cashierName":"Test Cashier","cashierInn":"123456789012","cashierPosition":"salesman","inventPositions":[{"name":"Test Product1","price":100,"quantity":1,"vatTag":1105,"paymentObject":"commodity","paymentMethod":"full_payment"},{"name":"Test Product2","price":200,"quantity":1,"vatTag":1105,"paymentObject":"commodity","paymentMethod":"full_payment"}],"moneyPositions":[{"paymentType":"CARD","sum":300}]}"#;
+    let response = client.send_bytes("POST", "/api/fn/v2/doc", original.as_bytes());
+    assert_eq!(response.status, 200, "{}", response.json());
+    assert_eq!(response.json()["status"], "QUEUED");
+
+    // Numeric strings into number fields, numbers into string fields.
+    let mut doc = valid_doc("coerced-1");
+    doc["docNum"] = json!(17);
+    doc["inventPositions"][0]["vatTag"] = json!(doc["inventPositions"][0]["vatTag"].to_string());
+    for key in ["price", "quantity"] {
+        let text = doc["inventPositions"][0][key].to_string();
+        doc["inventPositions"][0][key] = json!(text);
+    }
+    let sum = doc["moneyPositions"][0]["sum"].to_string();
+    doc["moneyPositions"][0]["sum"] = json!(sum);
+    let response = client.submit(&doc);
+    assert_eq!(response.status, 200, "{doc}: {}", response.json());
 }

@@ -69,6 +69,8 @@ pub struct Config {
     pub allow_insecure_http: bool,
     /// Let enum values the tables do not know yet pass validation unchecked.
     pub allow_unknown_values: bool,
+    /// Treat validation warnings (e.g. an INN check digit) as errors: nothing is sent.
+    pub strict: bool,
 }
 
 impl Default for Config {
@@ -84,6 +86,7 @@ impl Default for Config {
             retry_backoff_ms: 200,
             allow_insecure_http: false,
             allow_unknown_values: false,
+            strict: false,
         }
     }
 }
@@ -105,6 +108,7 @@ impl fmt::Debug for Config {
             .field("retry_backoff_ms", &self.retry_backoff_ms)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("allow_unknown_values", &self.allow_unknown_values)
+            .field("strict", &self.strict)
             .finish()
     }
 }

@@ -108,6 +108,7 @@ impl Client {
             association,
             validation: ValidationOptions {
                 allow_unknown_values: config.allow_unknown_values,
+                strict: config.strict,
             },
             max_attempts: config.max_attempts,
             retry_backoff_ms: config.retry_backoff_ms,
@@ -175,10 +176,13 @@ impl Client {
         receipt::parse_document(document, &self.validation)
     }
 
-    /// Validate the receipt JSON, then send it (see [`Client::send_document`]).
+    /// Validate the receipt JSON, then send it (see [`Client::send_document`]). The result
+    /// carries the validation warnings.
     pub fn send_document_json(&self, document: &Value) -> Result<SendResult> {
-        let parsed = self.validate(document)?;
-        self.send_validated(&parsed)
+        let checked = receipt::check_document(document, &self.validation)?;
+        let mut sent = self.send_validated(&checked.document)?;
+        sent.warnings = checked.warnings;
+        Ok(sent)
     }
 
     /// `POST /v2/doc`: send a receipt, validated first (nothing invalid reaches the network).
@@ -188,8 +192,10 @@ impl Client {
         // Validate what will really go on the wire, whoever built the Document.
         let wire = serde_json::to_value(document)
             .map_err(|e| Error::Internal(format!("cannot serialize the document: {e}")))?;
-        let checked = receipt::parse_document(&wire, &self.validation)?;
-        self.send_validated(&checked)
+        let checked = receipt::check_document(&wire, &self.validation)?;
+        let mut sent = self.send_validated(&checked.document)?;
+        sent.warnings = checked.warnings;
+        Ok(sent)
     }
 
     fn send_validated(&self, document: &Document) -> Result<SendResult> {
@@ -212,6 +218,7 @@ impl Client {
             document_id: id,
             document_status,
             delivery,
+            warnings: Vec::new(),
         })
     }
 

@@ -191,6 +191,8 @@ pub struct SendResult {
     pub document_id: String,
     pub document_status: DocumentStatus,
     pub delivery: Delivery,
+    /// The validation warnings of the document sent (rules of severity `warning`).
+    pub warnings: Vec<crate::error::FieldIssue>,
 }
 
 #[cfg(test)]
@@ -253,6 +255,7 @@ mod tests {
                 attempts: 2,
                 outcome: Outcome::FoundExisting,
             },
+            warnings: vec![],
         };
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(

@@ -57,6 +57,28 @@ pub fn check_date_time(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A date-time as hosts write it, in the form the service surely parses: a time without
+/// seconds (`2020-02-26T06:41+03:00`) gets `:00`, and an offset without a colon (`+0300`, PHP's
+/// `DATE_ISO8601`) gets one (`+03:00`). Anything else comes back unchanged, for
+/// [`check_date_time`] to judge.
+pub fn normalize_date_time(text: &str) -> String {
+    let mut out = text.to_owned();
+    let b = text.as_bytes();
+    let hh_mm =
+        b.len() >= 16 && b[10] == b'T' && digits(&b[11..13]) && b[13] == b':' && digits(&b[14..16]);
+    if hh_mm && matches!(b.get(16), None | Some(b'+' | b'-' | b'Z')) {
+        out.insert_str(16, ":00");
+    }
+    let o = out.as_bytes();
+    if o.len() >= 24 && o[10] == b'T' {
+        let sign = o.len() - 5;
+        if matches!(o[sign], b'+' | b'-') && digits(&o[sign + 1..]) {
+            out.insert(sign + 3, ':');
+        }
+    }
+    out
+}
+
 /// A calendar date `YYYY-MM-DD`, or a date-time as in [`check_date_time`].
 pub fn check_date(text: &str) -> Result<(), String> {
     if text.len() == 10 {
@@ -182,22 +204,39 @@ pub fn is_email(text: &str) -> bool {
 }
 
 /// An INN (taxpayer number): 10 digits (organisation) or 12 digits (person), whose check digits
-/// match the tax service's algorithm: each check digit is the weighted sum of the digits before
-/// it, modulo 11, modulo 10.
+/// match the tax service's algorithm (see [`check_inn_format`] and [`check_inn_checksum`]).
 pub fn check_inn(text: &str) -> Result<(), String> {
+    check_inn_format(text)?;
+    check_inn_checksum(text)
+}
+
+/// The shape of an INN: 10 or 12 ASCII digits.
+pub fn check_inn_format(text: &str) -> Result<(), String> {
     let b = text.as_bytes();
-    if !(b.len() == 10 || b.len() == 12) || !digits(b) {
-        return Err("must be an INN of 10 or 12 digits".to_owned());
+    if (b.len() == 10 || b.len() == 12) && digits(b) {
+        Ok(())
+    } else {
+        Err("must be an INN of 10 or 12 digits".to_owned())
     }
-    let d: Vec<u32> = b.iter().map(|c| (c - b'0') as u32).collect();
+}
+
+/// The check digits of an INN that has the right shape ([`check_inn_format`]): each check digit
+/// is the weighted sum of the digits before it, modulo 11, modulo 10.
+pub fn check_inn_checksum(text: &str) -> Result<(), String> {
+    let d: Vec<u32> = text
+        .bytes()
+        .map(|c| c.wrapping_sub(b'0') as u32 % 10)
+        .collect();
     let check = |weights: &[u32]| -> u32 {
         weights.iter().zip(&d).map(|(w, x)| w * x).sum::<u32>() % 11 % 10
     };
-    let valid = if d.len() == 10 {
-        check(&[2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[9]
-    } else {
-        check(&[7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[10]
-            && check(&[3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[11]
+    let valid = match d.len() {
+        10 => check(&[2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[9],
+        12 => {
+            check(&[7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[10]
+                && check(&[3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == d[11]
+        }
+        _ => false,
     };
     if valid {
         Ok(())

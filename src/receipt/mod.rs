@@ -5,11 +5,13 @@
 //! - [`tables`]: every code table (doc types, VAT tags, payment objects, ...) as data.
 //! - [`document`]: the [`Document`] and its parts, serialized exactly as the service expects.
 //! - [`formats`]: format checks (date-time, e-mail/phone, INN checksum, ...).
+//! - [`rules`]: every validation rule's stable code and severity (error or warning).
 //! - [`validate`]: [`parse_document`] / [`parse_document_str`], JSON in, checked document out.
 
 pub mod document;
 pub mod formats;
 pub mod money;
+pub mod rules;
 pub mod tables;
 pub mod validate;
 
@@ -17,9 +19,10 @@ pub use document::{
     AgentInfo, CorrectionInfo, Document, IndustryRequisite, MoneyPosition, MoneyTransferOperator,
     PayingAgent, Position, ReceivePaymentsOperator, SupplierInfo,
 };
-pub use money::{Money, Quantity};
+pub use money::{Money, NumberError, Quantity};
+pub use rules::{Severity, RULES};
 pub use tables::tables_json;
 pub use validate::{
-    check_document_id, parse_document, parse_document_str, ValidationOptions, MAX_DOCUMENT_BYTES,
-    MAX_ID_CHARS,
+    check_document, check_document_id, check_document_str, parse_document, parse_document_str,
+    Checked, ValidationOptions, MAX_DOCUMENT_BYTES, MAX_ID_CHARS,
 };

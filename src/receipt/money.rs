@@ -56,13 +56,13 @@ impl Money {
     }
 
     /// Reads a JSON number or numeric string (at most 2 decimals, see the module docs).
-    /// The error is a reason for a [`crate::error::FieldIssue`], e.g. `has more than 2 decimals`.
-    pub fn from_json(value: &Value) -> Result<Money, String> {
+    /// The error carries the rule broken and a reason, e.g. `has more than 2 decimals`.
+    pub fn from_json(value: &Value) -> Result<Money, NumberError> {
         units_from_json(value, MONEY_SCALE, Money::MAX.0).map(Money)
     }
 
     /// Reads decimal text in JSON number syntax (`12.30`, `5`, `1e2`).
-    pub fn parse_str(text: &str) -> Result<Money, String> {
+    pub fn parse_str(text: &str) -> Result<Money, NumberError> {
         units_from_text(text, MONEY_SCALE, Money::MAX.0).map(Money)
     }
 
@@ -94,12 +94,12 @@ impl Quantity {
     }
 
     /// Reads a JSON number or numeric string (at most 3 decimals).
-    pub fn from_json(value: &Value) -> Result<Quantity, String> {
+    pub fn from_json(value: &Value) -> Result<Quantity, NumberError> {
         units_from_json(value, QUANTITY_SCALE, Quantity::MAX.0).map(Quantity)
     }
 
     /// Reads decimal text in JSON number syntax.
-    pub fn parse_str(text: &str) -> Result<Quantity, String> {
+    pub fn parse_str(text: &str) -> Result<Quantity, NumberError> {
         units_from_text(text, QUANTITY_SCALE, Quantity::MAX.0).map(Quantity)
     }
 }
@@ -290,14 +290,34 @@ fn parse_decimal(text: &str) -> Option<Decimal> {
     })
 }
 
-fn too_large(scale: u32, max_units: i64) -> String {
-    format!(
-        "is too large (at most {})",
-        units_to_text(max_units, scale, false)
+/// Why a value is not a valid amount: the rule broken (one of [`super::rules::RULES`]) and a
+/// reason for a [`crate::error::FieldIssue`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberError {
+    pub rule: &'static str,
+    pub reason: String,
+}
+
+impl NumberError {
+    fn new(rule: &'static str, reason: impl Into<String>) -> Self {
+        NumberError {
+            rule,
+            reason: reason.into(),
+        }
+    }
+}
+
+fn too_large(scale: u32, max_units: i64) -> NumberError {
+    NumberError::new(
+        "too_large",
+        format!(
+            "is too large (at most {})",
+            units_to_text(max_units, scale, false)
+        ),
     )
 }
 
-fn units_from_json(value: &Value, scale: u32, max_units: i64) -> Result<i64, String> {
+fn units_from_json(value: &Value, scale: u32, max_units: i64) -> Result<i64, NumberError> {
     match value {
         Value::Number(number) => {
             if let Some(i) = number.as_i64() {
@@ -318,11 +338,11 @@ fn units_from_json(value: &Value, scale: u32, max_units: i64) -> Result<i64, Str
                         None => units_from_text(&format!("{double:e}"), scale, max_units),
                     }
                 }
-                _ => Err("is not a finite number".to_owned()),
+                _ => Err(NumberError::new("not_finite", "is not a finite number")),
             }
         }
         Value::String(text) => units_from_text(text, scale, max_units),
-        _ => Err("must be a number".to_owned()),
+        _ => Err(NumberError::new("type", "must be a number")),
     }
 }
 
@@ -349,13 +369,14 @@ fn units_from_double(double: f64, scale: u32, max_units: i64) -> Option<i64> {
     Some(units as i64)
 }
 
-fn units_from_text(text: &str, scale: u32, max_units: i64) -> Result<i64, String> {
-    let decimal = parse_decimal(text).ok_or_else(|| "is not a valid number".to_owned())?;
+fn units_from_text(text: &str, scale: u32, max_units: i64) -> Result<i64, NumberError> {
+    let decimal =
+        parse_decimal(text).ok_or_else(|| NumberError::new("number", "is not a valid number"))?;
     decimal_to_units(&decimal, scale, max_units)
 }
 
 /// The decimal in units of `10^-scale`, exact, or read through float noise (module docs).
-fn decimal_to_units(decimal: &Decimal, scale: u32, max_units: i64) -> Result<i64, String> {
+fn decimal_to_units(decimal: &Decimal, scale: u32, max_units: i64) -> Result<i64, NumberError> {
     if decimal.digits.is_empty() {
         return Ok(0);
     }
@@ -399,7 +420,10 @@ fn decimal_to_units(decimal: &Decimal, scale: u32, max_units: i64) -> Result<i64
         let distance = distance_units * unit;
         let nearest = units as f64 * unit;
         if distance > noise_tolerance(nearest) {
-            return Err(format!("has more than {scale} decimals"));
+            return Err(NumberError::new(
+                "decimals",
+                format!("has more than {scale} decimals"),
+            ));
         }
     }
     if units > max_units as i128 {
@@ -441,11 +465,19 @@ mod tests {
     use serde_json::json;
 
     fn money(v: Value) -> Result<i64, String> {
-        Money::from_json(&v).map(Money::kopecks)
+        Money::from_json(&v)
+            .map(Money::kopecks)
+            .map_err(|e| e.reason)
     }
 
     fn qty(v: Value) -> Result<i64, String> {
-        Quantity::from_json(&v).map(Quantity::thousandths)
+        Quantity::from_json(&v)
+            .map(Quantity::thousandths)
+            .map_err(|e| e.reason)
+    }
+
+    fn money_text(text: &str) -> Result<Money, String> {
+        Money::parse_str(text).map_err(|e| e.reason)
     }
 
     fn from_text(json_text: &str) -> Result<i64, String> {
@@ -472,8 +504,8 @@ mod tests {
         assert_eq!(from_text("1.5e1"), Ok(1500));
         assert_eq!(from_text("123e-2"), Ok(123));
         assert_eq!(from_text("1e-3"), Err("has more than 2 decimals".into()));
-        assert_eq!(Money::parse_str("2.5e-1"), Ok(Money(25)));
-        assert_eq!(Money::parse_str("0e999999999999999"), Ok(Money(0)));
+        assert_eq!(money_text("2.5e-1"), Ok(Money(25)));
+        assert_eq!(money_text("0e999999999999999"), Ok(Money(0)));
     }
 
     #[test]
@@ -489,8 +521,8 @@ mod tests {
         }
         assert_eq!(money(json!(sum)), Ok(1000)); // 10.000000000000009 after 1000 additions
         assert_eq!(money(json!(0.1 + 0.2 - 0.3)), Ok(0)); // 5.551115123125783e-17
-        assert_eq!(Money::parse_str("0.30000000000000004"), Ok(Money(30)));
-        assert_eq!(Money::parse_str("2814749767106.5499999"), Ok(Money::MAX));
+        assert_eq!(money_text("0.30000000000000004"), Ok(Money(30)));
+        assert_eq!(money_text("2814749767106.5499999"), Ok(Money::MAX));
         assert_eq!(qty(json!(0.1 + 0.2)), Ok(300));
         assert_eq!(qty(json!(1.0 / 3.0 * 3.0)), Ok(1000));
     }
@@ -505,8 +537,8 @@ mod tests {
         assert_eq!(money(json!(1.0 / 3.0)), err);
         assert_eq!(money(json!(123456789.001)), err);
         assert_eq!(money(json!(2814749767106.001)), err);
-        assert_eq!(Money::parse_str("10.005"), err.clone().map(Money));
-        assert_eq!(Money::parse_str("0.00001"), err.clone().map(Money));
+        assert_eq!(money_text("10.005"), err.clone().map(Money));
+        assert_eq!(money_text("0.00001"), err.clone().map(Money));
         assert_eq!(from_text("100.000001"), err);
         assert_eq!(from_text("100.0000001"), Ok(10000)); // one part in a billion: noise
         assert_eq!(
@@ -524,15 +556,12 @@ mod tests {
         assert_eq!(from_text("2814749767106.56"), too_large);
         assert_eq!(from_text("1e300"), too_large);
         assert_eq!(from_text("-1e300"), too_large);
-        assert_eq!(Money::parse_str("1e1000000"), too_large.clone().map(Money));
+        assert_eq!(money_text("1e1000000"), too_large.clone().map(Money));
         assert_eq!(from_text("18446744073709551615"), too_large);
         assert_eq!(from_text("99999999999999999999999999"), too_large);
         assert_eq!(from_text("9223372036854775807"), too_large);
         assert_eq!(from_text("-9223372036854775808"), too_large);
-        assert_eq!(
-            Money::parse_str("1e999999999999999999999"),
-            too_large.map(Money)
-        );
+        assert_eq!(money_text("1e999999999999999999999"), too_large.map(Money));
         assert_eq!(from_text("1e-300"), Ok(0)); // noise around zero
         assert_eq!(qty(json!(999999999999.999)), Ok(Quantity::MAX.0));
         assert_eq!(

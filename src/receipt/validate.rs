@@ -13,7 +13,7 @@
 //!   [`ValidationOptions::allow_unknown_values`] is set.
 //! - formats: `checkoutDateTime` a date-time with offset; `email` an e-mail address or `+7` and 10
 //!   digits, at most 64 characters (fiscal tag 1008); every INN 10 or 12 digits with a valid
-//!   checksum; phones `+` and digits, at most 19 characters; `responseURL` an absolute http(s)
+//!   checksum (the checksum a warning); phones `+` and digits, at most 19 characters; `responseURL` an absolute http(s)
 //!   URL; `originCountryCode` 1–3 digits; `nomenclatureCode` hex bytes (≤ 32) separated by spaces.
 //! - lengths: `cashierName` 64, `cashierPosition` 64, `textToPrint` 3000, `clientName` 256 (tag
 //!   1227), line `name` 128, `productMark` 255, `customsDeclarationNumber` 32, supplier `name`
@@ -29,10 +29,18 @@
 //! - `industryRequisite`: `foivId` (3 digits, tag 1262), `docDateTime`, `docNumber`, `docData`
 //!   all required.
 //!
-//! Keys the model does not know are ignored, as the service ignores them. Values of a wrong JSON
-//! type are issues ("must be a string"), except that code-like text (`docNum`, `inventCode`,
-//! `barcode`, `originCountryCode`) also accepts a JSON integer and `vatTag` a string of digits,
-//! as hosts often hold those as numbers (the service's JSON reader accepts both too).
+//! Keys the model does not know are ignored, as the service ignores them.
+//!
+//! **Lenient in, strict out.** What hosts really send is accepted and sent in the form the
+//! service surely parses: a JSON integer in any text field is read as its decimal text and sent
+//! as a string (`"docNum": 123456` → `"123456"`, as the service's Jackson reader coerces it);
+//! numeric strings in amounts and `vatTag` are read as numbers; date-times in
+//! `checkoutDateTime` and `correctionInfo.documentDate` without seconds or with a `+0300` offset
+//! are sent as `…:00` and `+03:00`. Other wrong JSON types are `type` issues.
+//!
+//! **Severity.** Every issue names its rule ([`super::rules`]). Rules of severity `warning` (INN
+//! check digits, limits only the fiscal data format or other clients state) do not stop the
+//! document: [`check_document`] returns them with it, unless [`ValidationOptions::strict`].
 
 use std::fmt;
 
@@ -43,7 +51,7 @@ use super::document::{
     PayingAgent, Position, ReceivePaymentsOperator, SupplierInfo,
 };
 use super::money::{line_gross_kopecks, Money, Quantity};
-use super::{formats, tables};
+use super::{formats, rules, tables};
 use crate::error::{Error, FieldIssue};
 
 /// Largest JSON text [`parse_document_str`] accepts (1 MiB).
@@ -56,12 +64,27 @@ pub const MAX_ID_CHARS: usize = 64;
 pub struct ValidationOptions {
     /// Let codes the tables do not know (a new VAT rate, a new payment object) pass unchecked.
     pub allow_unknown_values: bool,
+    /// Treat every warning (a rule of severity `warning`, see [`super::rules`]) as an error.
+    pub strict: bool,
+}
+
+/// A document that passed validation, and the warnings it raised (rules of severity
+/// `warning`; none under [`ValidationOptions::strict`], where they are errors).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Checked {
+    pub document: Document,
+    pub warnings: Vec<FieldIssue>,
 }
 
 /// Parses and validates JSON text. Malformed JSON, a non-object, a text over
 /// [`MAX_DOCUMENT_BYTES`] or nesting deeper than serde_json's limit (128) give
 /// [`Error::InvalidArgument`]; broken rules give [`Error::Validation`].
 pub fn parse_document_str(json: &str, options: &ValidationOptions) -> Result<Document, Error> {
+    check_document_str(json, options).map(|checked| checked.document)
+}
+
+/// [`parse_document_str`], keeping the warnings.
+pub fn check_document_str(json: &str, options: &ValidationOptions) -> Result<Checked, Error> {
     if json.len() > MAX_DOCUMENT_BYTES {
         return Err(Error::invalid_argument(
             None,
@@ -73,11 +96,19 @@ pub fn parse_document_str(json: &str, options: &ValidationOptions) -> Result<Doc
     }
     let value: Value = serde_json::from_str(json)
         .map_err(|e| Error::invalid_argument(None, format!("malformed JSON: {e}")))?;
-    parse_document(&value, options)
+    check_document(&value, options)
 }
 
-/// Parses and validates a JSON value, collecting every issue (not just the first).
+/// Parses and validates a JSON value, collecting every issue (not just the first); warnings
+/// are dropped (see [`check_document`]).
 pub fn parse_document(value: &Value, options: &ValidationOptions) -> Result<Document, Error> {
+    check_document(value, options).map(|checked| checked.document)
+}
+
+/// Parses and validates a JSON value. Any issue of severity `error` (or any issue at all under
+/// [`ValidationOptions::strict`]) gives [`Error::Validation`] listing every issue, warnings
+/// included; otherwise the document comes back with its warnings.
+pub fn check_document(value: &Value, options: &ValidationOptions) -> Result<Checked, Error> {
     let Some(map) = value.as_object() else {
         return Err(Error::invalid_argument(
             None,
@@ -92,11 +123,20 @@ pub fn parse_document(value: &Value, options: &ValidationOptions) -> Result<Docu
         map,
         path: Path::Root,
     });
+    let issues = checker.issues;
+    let stops = |issue: &FieldIssue| {
+        options.strict || rules::severity(issue.rule) == rules::Severity::Error
+    };
+    if issues.iter().any(stops) {
+        return Err(Error::Validation(issues));
+    }
     match document {
-        _ if !checker.issues.is_empty() => Err(Error::Validation(checker.issues)),
-        Some(document) => Ok(document),
+        Some(document) => Ok(Checked {
+            document,
+            warnings: issues,
+        }),
         None => Err(Error::Internal(
-            "receipt validation produced neither a document nor an issue".to_owned(),
+            "receipt validation produced neither a document nor an error".to_owned(),
         )),
     }
 }
@@ -174,44 +214,34 @@ impl<'v> Obj<'v, '_> {
     }
 }
 
-/// Whether a text field also accepts a JSON integer (code-like values).
-#[derive(Clone, Copy, PartialEq)]
-enum Integers {
-    Accepted,
-    Rejected,
-}
-
 struct Checker<'o> {
     options: &'o ValidationOptions,
     issues: Vec<FieldIssue>,
 }
 
 impl Checker<'_> {
-    fn issue(&mut self, path: impl fmt::Display, reason: impl Into<String>) {
-        self.issues.push(FieldIssue::new(path.to_string(), reason));
+    fn issue(&mut self, path: impl fmt::Display, rule: &'static str, reason: impl Into<String>) {
+        self.issues
+            .push(FieldIssue::new(path.to_string(), rule, reason));
     }
 
-    fn check(&mut self, path: impl fmt::Display, result: Result<(), String>) {
+    fn check(&mut self, path: impl fmt::Display, rule: &'static str, result: Result<(), String>) {
         if let Err(reason) = result {
-            self.issue(path, reason);
+            self.issue(path, rule, reason);
         }
     }
 
     // ---- primitive readers ----
 
-    fn text_value(
-        &mut self,
-        path: impl fmt::Display,
-        value: &Value,
-        integers: Integers,
-    ) -> Option<String> {
+    /// A text value. A JSON integer is read as its decimal text (lenient in: hosts hold order
+    /// numbers and codes as integers, and the service's JSON reader coerces them too) and is
+    /// sent as a string (strict out).
+    fn text_value(&mut self, path: impl fmt::Display, value: &Value) -> Option<String> {
         match value {
             Value::String(s) => Some(s.clone()),
-            Value::Number(n) if integers == Integers::Accepted && (n.is_i64() || n.is_u64()) => {
-                Some(n.to_string())
-            }
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
             _ => {
-                self.issue(path, "must be a string");
+                self.issue(path, "type", "must be a string");
                 None
             }
         }
@@ -221,25 +251,25 @@ impl Checker<'_> {
     fn required<'v>(&mut self, obj: &Obj<'v, '_>, key: &str) -> Option<&'v Value> {
         let value = obj.get(key);
         if value.is_none() {
-            self.issue(obj.path_of(key), "is required");
+            self.issue(obj.path_of(key), "required", "is required");
         }
         value
     }
 
-    fn required_text(&mut self, obj: &Obj, key: &str, integers: Integers) -> Option<String> {
+    fn required_text(&mut self, obj: &Obj, key: &str) -> Option<String> {
         let value = self.required(obj, key)?;
         let path = obj.path_of(key);
-        let text = self.text_value(path, value, integers)?;
+        let text = self.text_value(path, value)?;
         if text.trim().is_empty() {
-            self.issue(path, "must not be empty");
+            self.issue(path, "required", "must not be empty");
             return None;
         }
         Some(text)
     }
 
-    fn optional_text(&mut self, obj: &Obj, key: &str, integers: Integers) -> Option<String> {
+    fn optional_text(&mut self, obj: &Obj, key: &str) -> Option<String> {
         let value = obj.get(key)?;
-        let text = self.text_value(obj.path_of(key), value, integers)?;
+        let text = self.text_value(obj.path_of(key), value)?;
         if text.is_empty() {
             None
         } else {
@@ -247,18 +277,26 @@ impl Checker<'_> {
         }
     }
 
-    /// An optional text of at most `max` characters.
-    fn bounded_text(&mut self, obj: &Obj, key: &str, max: usize) -> Option<String> {
-        let text = self.optional_text(obj, key, Integers::Rejected)?;
-        self.max_chars(obj.path_of(key), &text, max);
+    /// An optional text of at most `max` characters (`rule`: `max_length` for a limit the
+    /// service documents, `length_advisory` for one it does not).
+    fn bounded_text(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        max: usize,
+        rule: &'static str,
+    ) -> Option<String> {
+        let text = self.optional_text(obj, key)?;
+        self.max_chars(obj.path_of(key), &text, max, rule);
         Some(text)
     }
 
-    fn max_chars(&mut self, path: impl fmt::Display, text: &str, max: usize) {
+    fn max_chars(&mut self, path: impl fmt::Display, text: &str, max: usize, rule: &'static str) {
         let count = text.chars().count();
         if count > max {
             self.issue(
                 path,
+                rule,
                 format!("is longer than {max} characters (has {count})"),
             );
         }
@@ -268,6 +306,7 @@ impl Checker<'_> {
         if !self.options.allow_unknown_values && !tables::contains(table, value) {
             self.issue(
                 path,
+                "table_value",
                 format!(
                     "must be one of {} (got \"{}\")",
                     tables::codes(table),
@@ -278,13 +317,13 @@ impl Checker<'_> {
     }
 
     fn required_code(&mut self, obj: &Obj, key: &str, table: tables::TextTable) -> Option<String> {
-        let text = self.required_text(obj, key, Integers::Rejected)?;
+        let text = self.required_text(obj, key)?;
         self.code(obj.path_of(key), &text, table);
         Some(text)
     }
 
     fn optional_code(&mut self, obj: &Obj, key: &str, table: tables::TextTable) -> Option<String> {
-        let text = self.optional_text(obj, key, Integers::Rejected)?;
+        let text = self.optional_text(obj, key)?;
         self.code(obj.path_of(key), &text, table);
         Some(text)
     }
@@ -294,10 +333,24 @@ impl Checker<'_> {
         &mut self,
         obj: &Obj,
         key: &str,
+        rule: &'static str,
         format: fn(&str) -> Result<(), String>,
     ) -> Option<String> {
-        let text = self.required_text(obj, key, Integers::Rejected)?;
-        self.check(obj.path_of(key), format(&text));
+        let text = self.required_text(obj, key)?;
+        self.check(obj.path_of(key), rule, format(&text));
+        Some(text)
+    }
+
+    /// A required date-time (or date, with `format` = [`formats::check_date`]), normalized
+    /// first ([`formats::normalize_date_time`]: `+0300` → `+03:00`, missing seconds → `:00`).
+    fn required_date_time(
+        &mut self,
+        obj: &Obj,
+        key: &str,
+        format: fn(&str) -> Result<(), String>,
+    ) -> Option<String> {
+        let text = formats::normalize_date_time(&self.required_text(obj, key)?);
+        self.check(obj.path_of(key), "date_time", format(&text));
         Some(text)
     }
 
@@ -306,23 +359,31 @@ impl Checker<'_> {
         &mut self,
         obj: &Obj,
         key: &str,
-        integers: Integers,
+        rule: &'static str,
         format: fn(&str) -> Result<(), String>,
     ) -> Option<String> {
-        let text = self.optional_text(obj, key, integers)?;
-        self.check(obj.path_of(key), format(&text));
+        let text = self.optional_text(obj, key)?;
+        self.check(obj.path_of(key), rule, format(&text));
         Some(text)
     }
 
+    /// An INN: its shape is an error (`inn_format`), its check digits only a warning
+    /// (`inn_checksum`: the service's own example INN fails them).
     fn optional_inn(&mut self, obj: &Obj, key: &str) -> Option<String> {
-        self.optional_format(obj, key, Integers::Rejected, formats::check_inn)
+        let text = self.optional_text(obj, key)?;
+        let path = obj.path_of(key);
+        match formats::check_inn_format(&text) {
+            Ok(()) => self.check(path, "inn_checksum", formats::check_inn_checksum(&text)),
+            Err(reason) => self.issue(path, "inn_format", reason),
+        }
+        Some(text)
     }
 
     fn optional_bool(&mut self, obj: &Obj, key: &str) -> Option<bool> {
         match obj.get(key)? {
             Value::Bool(b) => Some(*b),
             _ => {
-                self.issue(obj.path_of(key), "must be true or false");
+                self.issue(obj.path_of(key), "type", "must be true or false");
                 None
             }
         }
@@ -332,7 +393,7 @@ impl Checker<'_> {
         match value {
             Value::Object(map) => Some(Obj { map, path }),
             _ => {
-                self.issue(path, "must be an object");
+                self.issue(path, "type", "must be an object");
                 None
             }
         }
@@ -351,7 +412,7 @@ impl Checker<'_> {
         match obj.get(key)? {
             Value::Array(items) => Some(items),
             _ => {
-                self.issue(obj.path_of(key), "must be an array");
+                self.issue(obj.path_of(key), "type", "must be an array");
                 None
             }
         }
@@ -362,19 +423,19 @@ impl Checker<'_> {
         let path = obj.path_of(key);
         let Some(value) = obj.get(key) else {
             if required {
-                self.issue(path, "is required");
+                self.issue(path, "required", "is required");
                 return Err(());
             }
             return Ok(None);
         };
         match Money::from_json(value) {
             Ok(m) if m.is_negative() => {
-                self.issue(path, "must not be negative");
+                self.issue(path, "negative", "must not be negative");
                 Err(())
             }
             Ok(m) => Ok(Some(m)),
-            Err(reason) => {
-                self.issue(path, reason);
+            Err(e) => {
+                self.issue(path, e.rule, e.reason);
                 Err(())
             }
         }
@@ -385,8 +446,8 @@ impl Checker<'_> {
         let mut phones = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = obj.item_path(key, i);
-            if let Some(phone) = self.text_value(path, item, Integers::Rejected) {
-                self.check(path, formats::check_phone(&phone));
+            if let Some(phone) = self.text_value(path, item) {
+                self.check(path, "phone", formats::check_phone(&phone));
                 phones.push(phone);
             }
         }
@@ -396,27 +457,26 @@ impl Checker<'_> {
     // ---- the document ----
 
     fn document(&mut self, obj: &Obj) -> Option<Document> {
-        let id = self.required_text(obj, "id", Integers::Rejected);
+        let id = self.required_text(obj, "id");
         if let Some(id) = &id {
-            self.check("id", check_document_id(id));
+            self.check("id", "id_format", check_document_id(id));
         }
-        let doc_num = self.required_text(obj, "docNum", Integers::Accepted);
+        let doc_num = self.required_text(obj, "docNum");
         let doc_type = self.required_code(obj, "docType", tables::DOC_TYPES);
         let checkout_date_time =
-            self.required_format(obj, "checkoutDateTime", formats::check_date_time);
-        let email = self.required_format(obj, "email", formats::check_contact);
+            self.required_date_time(obj, "checkoutDateTime", formats::check_date_time);
+        let email = self.required_format(obj, "email", "contact", formats::check_contact);
         if let Some(email) = &email {
-            self.max_chars("email", email, 64);
+            self.max_chars("email", email, 64, "length_advisory");
         }
         let print_receipt = self.optional_bool(obj, "printReceipt");
-        let response_url =
-            self.optional_format(obj, "responseURL", Integers::Rejected, formats::check_url);
+        let response_url = self.optional_format(obj, "responseURL", "url", formats::check_url);
         let tax_mode = self.optional_code(obj, "taxMode", tables::TAX_MODES);
-        let cashier_name = self.bounded_text(obj, "cashierName", 64);
+        let cashier_name = self.bounded_text(obj, "cashierName", 64, "max_length");
         let cashier_inn = self.optional_inn(obj, "cashierInn");
-        let cashier_position = self.bounded_text(obj, "cashierPosition", 64);
-        let text_to_print = self.bounded_text(obj, "textToPrint", 3000);
-        let client_name = self.bounded_text(obj, "clientName", 256);
+        let cashier_position = self.bounded_text(obj, "cashierPosition", 64, "max_length");
+        let text_to_print = self.bounded_text(obj, "textToPrint", 3000, "max_length");
+        let client_name = self.bounded_text(obj, "clientName", 256, "length_advisory");
         let client_inn = self.optional_inn(obj, "clientInn");
         let agent_info = self
             .optional_object(obj, "agentInfo")
@@ -430,6 +490,7 @@ impl Checker<'_> {
             Some(_) if doc_type.is_some() => {
                 self.issue(
                     "correctionInfo",
+                    "correction_info",
                     "is only allowed for the correction document types (*_CORRECTION)",
                 );
                 None
@@ -437,7 +498,11 @@ impl Checker<'_> {
             Some(o) => self.correction_info(&o),
             None => {
                 if is_correction && obj.get("correctionInfo").is_none() {
-                    self.issue("correctionInfo", "is required for a correction document");
+                    self.issue(
+                        "correctionInfo",
+                        "correction_required",
+                        "is required for a correction document",
+                    );
                 }
                 None
             }
@@ -493,12 +558,12 @@ impl Checker<'_> {
     ) -> (Vec<T>, Option<Vec<Money>>) {
         let Some(items) = self.array(obj, key) else {
             if obj.get(key).is_none() {
-                self.issue(obj.path_of(key), "is required");
+                self.issue(obj.path_of(key), "required", "is required");
             }
             return (Vec::new(), None);
         };
         if items.is_empty() {
-            self.issue(obj.path_of(key), empty);
+            self.issue(obj.path_of(key), "required", empty);
             return (Vec::new(), None);
         }
         let mut entries = Vec::with_capacity(items.len());
@@ -525,12 +590,14 @@ impl Checker<'_> {
         if positions.is_none() {
             self.issue(
                 "inventPositions",
+                "too_large",
                 format!("the positions total exceeds the maximum sum {}", Money::MAX),
             );
         }
         if payments.is_none() {
             self.issue(
                 "moneyPositions",
+                "too_large",
                 format!("the payments total exceeds the maximum sum {}", Money::MAX),
             );
         }
@@ -540,6 +607,7 @@ impl Checker<'_> {
         if positions != payments {
             self.issue(
                 "moneyPositions",
+                "totals_mismatch",
                 format!("payments total {payments} does not equal positions total {positions}"),
             );
         }
@@ -547,9 +615,9 @@ impl Checker<'_> {
 
     /// A line, and its amount when its money fields are all valid and in range.
     fn position(&mut self, obj: &Obj) -> (Option<Position>, Option<Money>) {
-        let name = self.required_text(obj, "name", Integers::Rejected);
+        let name = self.required_text(obj, "name");
         if let Some(name) = &name {
-            self.max_chars(obj.path_of("name"), name, 128);
+            self.max_chars(obj.path_of("name"), name, 128, "length_advisory");
         }
         let price = self.money(obj, "price", true);
         let quantity = self.quantity(obj);
@@ -558,23 +626,24 @@ impl Checker<'_> {
         let vat_sum = self.money(obj, "vatSum", false).ok().flatten();
         let payment_object = self.optional_code(obj, "paymentObject", tables::PAYMENT_OBJECTS);
         let payment_method = self.optional_code(obj, "paymentMethod", tables::PAYMENT_METHODS);
-        let invent_code = self.optional_text(obj, "inventCode", Integers::Accepted);
-        let barcode = self.optional_text(obj, "barcode", Integers::Accepted);
-        let description = self.optional_text(obj, "description", Integers::Rejected);
+        let invent_code = self.optional_text(obj, "inventCode");
+        let barcode = self.optional_text(obj, "barcode");
+        let description = self.optional_text(obj, "description");
         let origin_country_code = self.optional_format(
             obj,
             "originCountryCode",
-            Integers::Accepted,
+            "country_code",
             formats::check_country_code,
         );
-        let customs_declaration_number = self.bounded_text(obj, "customsDeclarationNumber", 32);
+        let customs_declaration_number =
+            self.bounded_text(obj, "customsDeclarationNumber", 32, "length_advisory");
         let nomenclature_code = self.optional_format(
             obj,
             "nomenclatureCode",
-            Integers::Rejected,
+            "nomenclature_code",
             formats::check_nomenclature_code,
         );
-        let product_mark = self.bounded_text(obj, "productMark", 255);
+        let product_mark = self.bounded_text(obj, "productMark", 255, "max_length");
         let industry_requisite = self
             .optional_object(obj, "industryRequisite")
             .and_then(|o| self.industry_requisite(&o));
@@ -585,7 +654,7 @@ impl Checker<'_> {
         let supplier_info = self
             .optional_object(obj, "supplierInfo")
             .map(|o| self.supplier_info(&o));
-        let vat_revision = self.optional_text(obj, "vatRevision", Integers::Accepted);
+        let vat_revision = self.optional_text(obj, "vatRevision");
 
         let amount = match (price, quantity, disc_sum) {
             (Ok(Some(price)), Some(quantity), Ok(disc_sum)) => {
@@ -635,6 +704,7 @@ impl Checker<'_> {
         let Some(gross) = Money::from_i128(gross_kopecks) else {
             self.issue(
                 obj.path,
+                "too_large",
                 format!(
                     "price × quantity exceeds the maximum sum {} (price {price}, quantity {quantity})",
                     Money::MAX
@@ -645,6 +715,7 @@ impl Checker<'_> {
         if disc_sum > gross {
             self.issue(
                 obj.path_of("discSum"),
+                "discount_exceeds",
                 format!("{disc_sum} is more than price × quantity {gross}"),
             );
             return None;
@@ -657,12 +728,12 @@ impl Checker<'_> {
         let path = obj.path_of("quantity");
         match Quantity::from_json(value) {
             Ok(q) if q.thousandths() <= 0 => {
-                self.issue(path, "must be greater than 0");
+                self.issue(path, "negative", "must be greater than 0");
                 None
             }
             Ok(q) => Some(q),
-            Err(reason) => {
-                self.issue(path, reason);
+            Err(e) => {
+                self.issue(path, e.rule, e.reason);
                 None
             }
         }
@@ -679,12 +750,13 @@ impl Checker<'_> {
             _ => None,
         };
         let Some(tag) = tag else {
-            self.issue(path, "must be an integer VAT code, e.g. 1105");
+            self.issue(path, "type", "must be an integer VAT code, e.g. 1105");
             return None;
         };
         if !self.options.allow_unknown_values && !tables::is_vat_tag(tag) {
             self.issue(
                 path,
+                "table_value",
                 format!("must be one of {} (got {tag})", tables::vat_tag_codes()),
             );
         }
@@ -703,12 +775,12 @@ impl Checker<'_> {
     fn agent_info(&mut self, obj: &Obj) -> AgentInfo {
         let types = self.array(obj, "types").map(|items| {
             if items.is_empty() {
-                self.issue(obj.path_of("types"), "must not be empty");
+                self.issue(obj.path_of("types"), "required", "must not be empty");
             }
             let mut types = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 let path = obj.item_path("types", i);
-                if let Some(kind) = self.text_value(path, item, Integers::Rejected) {
+                if let Some(kind) = self.text_value(path, item) {
                     self.code(path, &kind, tables::AGENT_TYPES);
                     types.push(kind);
                 }
@@ -718,7 +790,7 @@ impl Checker<'_> {
         let paying_agent = self
             .optional_object(obj, "payingAgent")
             .map(|o| PayingAgent {
-                operation: self.bounded_text(&o, "operation", 24),
+                operation: self.bounded_text(&o, "operation", 24, "max_length"),
                 phones: self.phones(&o, "phones"),
             });
         let receive_payments_operator =
@@ -730,8 +802,8 @@ impl Checker<'_> {
             self.optional_object(obj, "moneyTransferOperator")
                 .map(|o| MoneyTransferOperator {
                     phones: self.phones(&o, "phones"),
-                    name: self.bounded_text(&o, "name", 64),
-                    address: self.bounded_text(&o, "address", 255),
+                    name: self.bounded_text(&o, "name", 64, "length_advisory"),
+                    address: self.bounded_text(&o, "address", 255, "length_advisory"),
                     inn: self.optional_inn(&o, "inn"),
                 });
         AgentInfo {
@@ -745,27 +817,32 @@ impl Checker<'_> {
     fn supplier_info(&mut self, obj: &Obj) -> SupplierInfo {
         SupplierInfo {
             phones: self.phones(obj, "phones"),
-            name: self.bounded_text(obj, "name", 255),
+            name: self.bounded_text(obj, "name", 255, "length_advisory"),
             inn: self.optional_inn(obj, "inn"),
         }
     }
 
     fn correction_info(&mut self, obj: &Obj) -> Option<CorrectionInfo> {
         let reason = self.required_code(obj, "reason", tables::CORRECTION_REASONS);
-        let document_date = self.required_format(obj, "documentDate", formats::check_date);
-        let document_num = self.optional_text(obj, "documentNum", Integers::Accepted);
+        let document_date = self.required_date_time(obj, "documentDate", formats::check_date);
+        let document_num = self.optional_text(obj, "documentNum");
         if let Some(num) = &document_num {
-            self.max_chars(obj.path_of("documentNum"), num, 32);
+            self.max_chars(obj.path_of("documentNum"), num, 32, "length_advisory");
         } else if reason.as_deref() == Some("BY_ORDER") {
             self.issue(
                 obj.path_of("documentNum"),
+                "correction_info",
                 "is required when the reason is BY_ORDER",
             );
         }
-        let fiscal_sign = self.optional_text(obj, "fiscalSign", Integers::Accepted);
+        let fiscal_sign = self.optional_text(obj, "fiscalSign");
         if let Some(sign) = &fiscal_sign {
             if !(1..=10).contains(&sign.len()) || !sign.bytes().all(|b| b.is_ascii_digit()) {
-                self.issue(obj.path_of("fiscalSign"), "must be 1 to 10 digits");
+                self.issue(
+                    obj.path_of("fiscalSign"),
+                    "fiscal_sign",
+                    "must be 1 to 10 digits",
+                );
             }
         }
         Some(CorrectionInfo {
@@ -777,20 +854,24 @@ impl Checker<'_> {
     }
 
     fn industry_requisite(&mut self, obj: &Obj) -> Option<IndustryRequisite> {
-        let foiv_id = self.required_text(obj, "foivId", Integers::Rejected);
+        let foiv_id = self.required_text(obj, "foivId");
         if let Some(id) = &foiv_id {
             if id.len() != 3 || !id.bytes().all(|b| b.is_ascii_digit()) {
-                self.issue(obj.path_of("foivId"), "must be 3 digits, e.g. 030");
+                self.issue(
+                    obj.path_of("foivId"),
+                    "foiv_id",
+                    "must be 3 digits, e.g. 030",
+                );
             }
         }
-        let doc_date_time = self.required_text(obj, "docDateTime", Integers::Rejected);
-        let doc_number = self.required_text(obj, "docNumber", Integers::Accepted);
+        let doc_date_time = self.required_text(obj, "docDateTime");
+        let doc_number = self.required_text(obj, "docNumber");
         if let Some(number) = &doc_number {
-            self.max_chars(obj.path_of("docNumber"), number, 32);
+            self.max_chars(obj.path_of("docNumber"), number, 32, "length_advisory");
         }
-        let doc_data = self.required_text(obj, "docData", Integers::Rejected);
+        let doc_data = self.required_text(obj, "docData");
         if let Some(data) = &doc_data {
-            self.max_chars(obj.path_of("docData"), data, 256);
+            self.max_chars(obj.path_of("docData"), data, 256, "length_advisory");
         }
         Some(IndustryRequisite {
             foiv_id: foiv_id?,
@@ -904,13 +985,18 @@ mod tests {
         })
     }
 
+    /// Every issue stops the document, so the tests below see warnings as well as errors.
     fn strict() -> ValidationOptions {
-        ValidationOptions::default()
+        ValidationOptions {
+            strict: true,
+            ..ValidationOptions::default()
+        }
     }
 
     fn lenient() -> ValidationOptions {
         ValidationOptions {
             allow_unknown_values: true,
+            ..strict()
         }
     }
 
@@ -1062,7 +1148,7 @@ mod tests {
     #[test]
     fn wrong_json_types_are_issues() {
         let cases = [
-            ("/id", json!(17), "id", "must be a string"),
+            ("/id", json!(1.5), "id", "must be a string"),
             ("/email", json!(["a@b.ru"]), "email", "must be a string"),
             (
                 "/printReceipt",
@@ -1102,7 +1188,7 @@ mod tests {
             ),
             (
                 "/inventPositions/0/name",
-                json!(5),
+                json!(true),
                 "inventPositions[0].name",
                 "must be a string",
             ),
@@ -1162,7 +1248,7 @@ mod tests {
             ),
             (
                 "/moneyPositions/0/paymentType",
-                json!(1),
+                json!({"CASH": 1}),
                 "moneyPositions[0].paymentType",
                 "must be a string",
             ),
@@ -1421,11 +1507,34 @@ mod tests {
                 field,
                 "10 or 12 digits",
             );
-            rejected(
-                &with(full(), pointer, json!(7707083893u64)),
-                field,
-                "must be a string",
+            let number = accepted(&with(full(), pointer, json!(7707083893u64)));
+            let wire = serde_json::to_value(&number).unwrap();
+            assert_eq!(
+                wire.pointer(pointer),
+                Some(&json!("7707083893")),
+                "{pointer}"
             );
+            // The check digit is a warning: without `strict` the document passes with it.
+            let checked = check_document(
+                &with(full(), pointer, json!("7707083894")),
+                &ValidationOptions::default(),
+            )
+            .unwrap();
+            assert_eq!(
+                checked.warnings,
+                vec![FieldIssue::new(
+                    field,
+                    "inn_checksum",
+                    "is not a valid INN (the check digit does not match)"
+                )]
+            );
+            // Its shape is an error either way.
+            let e = check_document(
+                &with(full(), pointer, json!("123")),
+                &ValidationOptions::default(),
+            )
+            .unwrap_err();
+            assert_eq!(e.issues()[0].rule, "inn_format");
             accepted(&with(full(), pointer, json!("7707083893")));
             accepted(&with(full(), pointer, json!("500100732259")));
         }
@@ -1920,6 +2029,12 @@ mod tests {
                             outcomes.1 += 1;
                             assert!(!issues.is_empty());
                             assert!(issues.iter().all(|i| !i.reason.is_empty()));
+                            assert!(
+                                issues
+                                    .iter()
+                                    .all(|i| rules::RULES.iter().any(|r| r.code == i.rule)),
+                                "{pointer} = {value}: an unlisted rule in {issues:?}"
+                            );
                         }
                         Err(other) => panic!("{pointer} = {value}: {other}"),
                     }
@@ -1947,5 +2062,228 @@ mod tests {
             Path::Item(&operator, "phones", 12).to_string(),
             "inventPositions[3].agentInfo.moneyTransferOperator.phones[12]"
         );
+    }
+
+    /// The original PHP package's example cashier: INN '123456789012' (its check digits fail).
+    fn with_cashier_inn(inn: &str) -> Value {
+        with(minimal(), "/cashierInn", json!(inn))
+    }
+
+    #[test]
+    fn an_inn_check_digit_is_a_warning_and_an_error_under_strict() {
+        let doc = with_cashier_inn("123456789012");
+        let checked = check_document(&doc, &ValidationOptions::default()).unwrap();
+        assert_eq!(
+            checked.document.cashier_inn.as_deref(),
+            Some("123456789012")
+        );
+        assert_eq!(checked.warnings.len(), 1, "{:?}", checked.warnings);
+        assert_eq!(checked.warnings[0].field, "cashierInn");
+        assert_eq!(checked.warnings[0].rule, "inn_checksum");
+        // The service's own documented example, "0123456789", passes too.
+        let vendor = check_document(&with_cashier_inn("0123456789"), &Default::default()).unwrap();
+        assert_eq!(vendor.warnings[0].rule, "inn_checksum");
+
+        let e = check_document(&doc, &strict()).unwrap_err();
+        assert_eq!(e.code(), "validation");
+        assert_eq!(e.issues().len(), 1);
+        assert_eq!(e.issues()[0].rule, "inn_checksum");
+        assert_eq!(e.field(), Some("cashierInn"));
+        assert!(check_document(&minimal(), &strict())
+            .unwrap()
+            .warnings
+            .is_empty());
+    }
+
+    #[test]
+    fn an_error_stops_the_document_and_lists_the_warnings_with_it() {
+        let mut doc = with_cashier_inn("123456789012");
+        doc["email"] = json!("nobody");
+        let e = check_document(&doc, &ValidationOptions::default()).unwrap_err();
+        let rules: Vec<(&str, &str)> = e
+            .issues()
+            .iter()
+            .map(|i| (i.field.as_str(), i.rule))
+            .collect();
+        assert_eq!(
+            rules,
+            vec![("email", "contact"), ("cashierInn", "inn_checksum")]
+        );
+    }
+
+    #[test]
+    fn every_warning_rule_passes_without_strict() {
+        let long = |n: usize| json!("я".repeat(n));
+        let mut correction = with(minimal(), "/docType", json!("SALE_CORRECTION"));
+        correction = with(
+            correction,
+            "/correctionInfo",
+            json!({"reason": "BY_ORDER", "documentDate": "2020-02-26", "fiscalSign": "12345678901"}),
+        );
+        let cases = [
+            (
+                with(
+                    minimal(),
+                    "/email",
+                    json!(format!("{}@example.com", "a".repeat(60))),
+                ),
+                "email",
+                "length_advisory",
+            ),
+            (
+                with(minimal(), "/clientName", long(257)),
+                "clientName",
+                "length_advisory",
+            ),
+            (
+                with(minimal(), "/inventPositions/0/name", long(129)),
+                "inventPositions[0].name",
+                "length_advisory",
+            ),
+            (
+                with(
+                    minimal(),
+                    "/correctionInfo",
+                    json!({"reason": "INDEPENDENT", "documentDate": "2020-02-26"}),
+                ),
+                "correctionInfo",
+                "correction_info",
+            ),
+            (correction, "correctionInfo.documentNum", "correction_info"),
+            (
+                with(
+                    minimal(),
+                    "/inventPositions/0/industryRequisite",
+                    json!({"foivId": "30", "docDateTime": "x", "docNumber": "1", "docData": "d"}),
+                ),
+                "inventPositions[0].industryRequisite.foivId",
+                "foiv_id",
+            ),
+        ];
+        for (doc, field, rule) in cases {
+            let checked = check_document(&doc, &ValidationOptions::default())
+                .unwrap_or_else(|e| panic!("{field}: {e}"));
+            assert!(
+                checked
+                    .warnings
+                    .iter()
+                    .any(|w| w.field == field && w.rule == rule),
+                "{field}: {:?}",
+                checked.warnings
+            );
+            assert_eq!(rules::severity(rule), rules::Severity::Warning);
+            let e = check_document(&doc, &strict()).unwrap_err();
+            assert!(e
+                .issues()
+                .iter()
+                .any(|i| i.field == field && i.rule == rule));
+        }
+    }
+
+    #[test]
+    fn integers_in_text_fields_are_sent_as_strings() {
+        let mut doc = minimal();
+        doc["id"] = json!(100500);
+        doc["docNum"] = json!(654321);
+        doc["cashierName"] = json!(7);
+        doc["clientName"] = json!(12);
+        doc["inventPositions"][0]["name"] = json!(42);
+        doc["inventPositions"][0]["inventCode"] = json!(1001);
+        doc["inventPositions"][0]["barcode"] = json!(4600000000000u64);
+        doc["inventPositions"][0]["description"] = json!(-3);
+        let checked = check_document(&doc, &ValidationOptions::default()).unwrap();
+        assert!(checked.warnings.is_empty());
+        let wire = serde_json::to_value(&checked.document).unwrap();
+        assert_eq!(wire["id"], "100500");
+        assert_eq!(wire["docNum"], "654321");
+        assert_eq!(wire["cashierName"], "7");
+        assert_eq!(wire["clientName"], "12");
+        let line = &wire["inventPositions"][0];
+        assert_eq!(line["name"], "42");
+        assert_eq!(line["inventCode"], "1001");
+        assert_eq!(line["barcode"], "4600000000000");
+        assert_eq!(line["description"], "-3");
+        // A fraction is not an identifier: still a type error.
+        rejected(
+            &with(minimal(), "/docNum", json!(12.5)),
+            "docNum",
+            "must be a string",
+        );
+    }
+
+    #[test]
+    fn host_date_times_are_normalized_before_they_are_checked() {
+        for (given, sent) in [
+            ("2020-02-26T06:41:04+0300", "2020-02-26T06:41:04+03:00"),
+            ("2020-02-26T06:41:04-0530", "2020-02-26T06:41:04-05:30"),
+            ("2020-02-26T06:41+03:00", "2020-02-26T06:41:00+03:00"),
+            ("2020-02-26T06:41+0300", "2020-02-26T06:41:00+03:00"),
+            ("2020-02-26T06:41Z", "2020-02-26T06:41:00Z"),
+            (
+                "2020-02-26T06:41:04.123+0000",
+                "2020-02-26T06:41:04.123+00:00",
+            ),
+            ("2020-02-26T06:41:04+03:00", "2020-02-26T06:41:04+03:00"),
+        ] {
+            let doc = accepted(&with(minimal(), "/checkoutDateTime", json!(given)));
+            let wire = serde_json::to_value(&doc).unwrap();
+            assert_eq!(wire["checkoutDateTime"], sent, "{given}");
+        }
+        let correction = with(
+            with(minimal(), "/docType", json!("SALE_CORRECTION")),
+            "/correctionInfo",
+            json!({"reason": "INDEPENDENT", "documentDate": "2020-02-26T10:00+0300"}),
+        );
+        let wire = serde_json::to_value(accepted(&correction)).unwrap();
+        assert_eq!(
+            wire["correctionInfo"]["documentDate"],
+            "2020-02-26T10:00:00+03:00"
+        );
+        for bad in [
+            "2020-02-26T06:41:04",
+            "2020-02-26T06+03:00",
+            "2020-02-26T06:41:04+03",
+        ] {
+            let e = check_document(&with(minimal(), "/checkoutDateTime", json!(bad)), &strict())
+                .unwrap_err();
+            assert_eq!(e.issues()[0].rule, "date_time", "{bad}");
+        }
+    }
+
+    #[test]
+    fn numeric_strings_in_amounts_are_sent_as_numbers() {
+        let mut doc = minimal();
+        doc["inventPositions"][0]["price"] = json!("45.90");
+        doc["inventPositions"][0]["quantity"] = json!("1");
+        doc["inventPositions"][0]["vatTag"] = json!("1103");
+        doc["moneyPositions"][0]["sum"] = json!("45.9");
+        let wire = serde_json::to_value(accepted(&doc)).unwrap();
+        assert_eq!(wire["inventPositions"][0]["price"], json!(45.9));
+        assert_eq!(wire["inventPositions"][0]["quantity"], json!(1));
+        assert_eq!(wire["inventPositions"][0]["vatTag"], json!(1103));
+        assert_eq!(wire["moneyPositions"][0]["sum"], json!(45.9));
+    }
+
+    #[test]
+    fn money_issues_name_their_rule() {
+        for (value, rule) in [
+            (json!(-1), "negative"),
+            (json!(1.005), "decimals"),
+            (json!("NaN"), "number"),
+            (json!("1e300"), "too_large"),
+            (json!(true), "type"),
+        ] {
+            let e = check_document(
+                &with(minimal(), "/inventPositions/0/price", value.clone()),
+                &strict(),
+            )
+            .unwrap_err();
+            let issue = &e.issues()[0];
+            assert_eq!(
+                (issue.field.as_str(), issue.rule),
+                ("inventPositions[0].price", rule),
+                "{value}"
+            );
+        }
     }
 }

@@ -150,6 +150,7 @@ class AbiTest(unittest.TestCase):
         self.assertFalse(err["ok"])
         self.assertEqual(err["error"]["code"], "validation")
         self.assertEqual(err["error"]["field"], "inventPositions[1].price")
+        self.assertEqual(err["error"]["issues"][0]["rule"], "decimals")
 
     def test_totals_mismatch_is_rejected_before_sending(self):
         bad = receipt(moneyPositions=[{"paymentType": "CARD", "sum": 190.0}])

@@ -35,6 +35,6 @@ class CheckDataFactory
     {
         $document = DocumentBuilder::build($order, $responseUrl, $printReceipt, $cashier);
 
-        return Library::call('mk_validate', Json::encode($document), null);
+        return Library::call('mk_validate', Json::encode($document), null)['document'];
     }
 }
