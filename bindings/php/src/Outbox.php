@@ -94,7 +94,7 @@ final class Outbox
     public function enqueue(ModulposOrderInterface $order, $responseUrl = null, $printReceipt = false, ?ModulposCashierInterface $cashier = null): string
     {
         $document = DocumentBuilder::build($order, $responseUrl, $printReceipt, $cashier);
-        $normalized = Library::call('mk_validate', Json::encode($document), null);
+        $normalized = Library::call('mk_validate', Json::encode($document), null)['document'];
         $id = (string) $normalized['id'];
         $now = self::nowMs();
         $table = $this->table;
