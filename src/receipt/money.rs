@@ -370,6 +370,14 @@ fn units_from_double(double: f64, scale: u32, max_units: i64) -> Option<i64> {
 }
 
 fn units_from_text(text: &str, scale: u32, max_units: i64) -> Result<i64, NumberError> {
+    let bare = text.strip_prefix('-').unwrap_or(text);
+    if ["nan", "inf", "infinity"]
+        .iter()
+        .any(|word| bare.eq_ignore_ascii_case(word))
+    {
+        // What a host prints for a non-finite float (PHP: NAN, INF, -INF).
+        return Err(NumberError::new("not_finite", "is not a finite number"));
+    }
     let decimal =
         parse_decimal(text).ok_or_else(|| NumberError::new("number", "is not a valid number"))?;
     decimal_to_units(&decimal, scale, max_units)
@@ -577,10 +585,26 @@ mod tests {
         assert_eq!(money(json!("-1.5")), Ok(-150));
         let bad = Err("is not a valid number".to_owned());
         for text in [
-            "", " 1", "1 ", "+1", ".5", "5.", "01", "1,5", "NaN", "nan", "inf", "Infinity", "-",
-            "1e", "1e+", "0x10", "١٢", "12.3.4", "--1",
+            "", " 1", "1 ", "+1", ".5", "5.", "01", "1,5", "-", "1e", "1e+", "0x10", "١٢",
+            "12.3.4", "--1", "NaNa", "infinite",
         ] {
             assert_eq!(money(json!(text)), bad, "{text:?}");
+        }
+        for text in [
+            "NaN",
+            "nan",
+            "NAN",
+            "inf",
+            "INF",
+            "-INF",
+            "Infinity",
+            "-infinity",
+        ] {
+            assert_eq!(
+                Money::from_json(&json!(text)).unwrap_err().rule,
+                "not_finite",
+                "{text:?}"
+            );
         }
         for v in [json!(null), json!(true), json!([1]), json!({"a": 1})] {
             assert_eq!(money(v), Err("must be a number".into()));

@@ -43,7 +43,8 @@ pub const RULES: &[Rule] = &[
     rule(
         "required",
         Error,
-        "a required field is absent, null or empty, or a required list has no entry",
+        "a required field is absent, null or empty (a quantity of 0 too), or a required list has \
+         no entry",
     ),
     rule(
         "type",
@@ -105,7 +106,11 @@ pub const RULES: &[Rule] = &[
          documentNum 32, industry requisite docNumber 32 and docData 256",
     ),
     rule("number", Error, "an amount that is not a valid number"),
-    rule("not_finite", Error, "an amount that is INF or NAN"),
+    rule(
+        "not_finite",
+        Error,
+        "an amount that is INF or NAN (as a number, or as the text NAN, INF, -INF, Infinity)",
+    ),
     rule(
         "decimals",
         Error,
@@ -114,7 +119,7 @@ pub const RULES: &[Rule] = &[
     rule(
         "negative",
         Error,
-        "a negative price, discSum, vatSum or sum, or a quantity that is not above 0",
+        "a negative price, discSum, vatSum, sum or quantity",
     ),
     rule(
         "too_large",

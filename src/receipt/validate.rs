@@ -727,7 +727,12 @@ impl Checker<'_> {
         let value = self.required(obj, "quantity")?;
         let path = obj.path_of("quantity");
         match Quantity::from_json(value) {
-            Ok(q) if q.thousandths() <= 0 => {
+            // Zero is no quantity at all (hosts send 0 for "not set"); below zero is a sign error.
+            Ok(q) if q.thousandths() == 0 => {
+                self.issue(path, "required", "must be greater than 0");
+                None
+            }
+            Ok(q) if q.thousandths() < 0 => {
                 self.issue(path, "negative", "must be greater than 0");
                 None
             }
@@ -2265,11 +2270,22 @@ mod tests {
     }
 
     #[test]
+    fn a_zero_quantity_is_missing_and_a_negative_one_is_negative() {
+        for (value, rule) in [(json!(0), "required"), (json!(-1), "negative")] {
+            let doc = with(minimal(), "/inventPositions/0/quantity", value);
+            let e = check_document(&doc, &strict()).unwrap_err();
+            assert_eq!(e.issues()[0].rule, rule);
+            assert_eq!(e.field(), Some("inventPositions[0].quantity"));
+        }
+    }
+
+    #[test]
     fn money_issues_name_their_rule() {
         for (value, rule) in [
             (json!(-1), "negative"),
             (json!(1.005), "decimals"),
-            (json!("NaN"), "number"),
+            (json!("NaN"), "not_finite"),
+            (json!("12,5"), "number"),
             (json!("1e300"), "too_large"),
             (json!(true), "type"),
         ] {

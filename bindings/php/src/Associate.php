@@ -12,6 +12,9 @@ use Bigperson\ModulposApiClient\Internal\ClientHandle;
  */
 class Associate
 {
+    /** The original package's associate path (the retail point's id follows). */
+    const ASSOCIATE_URL = '/v1/associate/';
+
     /** @var string */
     private $login;
 

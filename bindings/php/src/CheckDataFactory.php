@@ -18,7 +18,8 @@ class CheckDataFactory
      * Validates the order with the library's rules (required fields, formats, amounts, totals) and
      * returns the document exactly as it would be sent: id, checkoutDateTime, docNum, docType,
      * printReceipt, responseURL, email, taxMode, cashierName/Inn/Position, inventPositions[],
-     * moneyPositions[] and the optional fields.
+     * moneyPositions[] and the optional fields. A broken rule of severity `warning` (an INN's
+     * check digits, ...) does not throw: it would be sent, and so the array comes back.
      *
      * @param ModulposOrderInterface                       $order
      * @param string|null                                  $responseUrl  callback URL for the result

@@ -20,6 +20,15 @@ use Bigperson\ModulposApiClient\Internal\DocumentBuilder;
  */
 class Client implements ClientInterface
 {
+    /** The original package's path of the service status (kept for code that reads it). */
+    const STATUS_URI = '/v1/status';
+
+    /**
+     * The original package's path for sending a document (kept for code that reads it; the
+     * library sends to '/v2/doc', the documented path, which takes the same body).
+     */
+    const SEND_CHECK_DATA_URI = '/v1/doc';
+
     /** @var string */
     private $login;
 
@@ -38,6 +47,9 @@ class Client implements ClientInterface
     /** @var array|null */
     private $lastDelivery;
 
+    /** @var array<int, array{field: string, rule: string, reason: string}> */
+    private $lastWarnings = [];
+
     /**
      * @param string                           $login    userName returned by Associate::init()
      * @param string                           $password password returned by Associate::init()
@@ -46,7 +58,8 @@ class Client implements ClientInterface
      *                                                   package and ignored: the native library does the HTTP
      * @param array<string, mixed>             $options  library settings: base_url, connect_timeout_ms,
      *                                                   timeout_ms, max_attempts, retry_backoff_ms,
-     *                                                   allow_insecure_http, allow_unknown_values
+     *                                                   allow_insecure_http, allow_unknown_values,
+     *                                                   strict (validation warnings become errors)
      */
     public function __construct(
         string $login,
@@ -86,7 +99,9 @@ class Client implements ClientInterface
     public function sendCheck(ModulposOrderInterface $order, $responseUrl = null, $printReceipt = false, ?ModulposCashierInterface $cashier = null)
     {
         $document = DocumentBuilder::build($order, $responseUrl, $printReceipt, $cashier);
+        $this->lastWarnings = [];
         $result = $this->handle()->sendCheck($document);
+        $this->lastWarnings = is_array($result['warnings'] ?? null) ? $result['warnings'] : [];
         $this->lastDelivery = [
             'document_id' => $result['document_id'] ?? null,
             'attempts' => $result['delivery']['attempts'] ?? null,
@@ -143,6 +158,21 @@ class Client implements ClientInterface
     /**
      * The native handle is not copied: a clone makes its own on its first call.
      */
+    /**
+     * The validation warnings of the last sendCheck(): rules the service is not known to enforce
+     * (an INN's check digits, ...) that the receipt broke; it was sent anyway. Each is
+     * ['field' => 'cashierInn', 'rule' => 'inn_checksum', 'reason' => '...']; the rule codes are
+     * listed in the README. Empty before the first sendCheck() and when there were none. With
+     * the option 'strict' => true these are errors instead (ValidationException) and nothing is
+     * sent.
+     *
+     * @return array<int, array{field: string, rule: string, reason: string}>
+     */
+    public function getLastWarnings(): array
+    {
+        return $this->lastWarnings;
+    }
+
     public function __clone()
     {
         $this->handle = null;

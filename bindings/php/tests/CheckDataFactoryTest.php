@@ -15,7 +15,70 @@ use Bigperson\ModulposApiClient\Exceptions\RequiredParameterNotFound;
  */
 class CheckDataFactoryTest extends TestCase
 {
+    /** The original's test, statement for statement (its data unchanged: cashier INN '123456789012'). */
     public function testConvertOrderToArray(): void
+    {
+        date_default_timezone_set('Europe/Moscow');
+        $dateTime = new \DateTime('NOW');
+
+        $order = Order::create([
+            'documentUuid'     => uniqid(),
+            'checkoutDateTime' => $dateTime->format(DATE_RFC3339),
+            'orderId'          => rand(100000, 999999),
+            'typeOperation'    => 'SALE',
+            'customerContact'  => 'test@example.com',
+        ]);
+
+        $cashier = Cashier::create([
+            'name'     => 'Test Cashier',
+            'inn'      => '123456789012',
+            'position' => 'salesman',
+        ]);
+
+        $orderItem1 = OrderItem::create([
+           'price'     => 100,
+            'quantity' => 1,
+            'vatTag'   => OrderItem::VAT_NO,
+            'name'     => 'Test Product1',
+        ]);
+
+        $orderItem2 = OrderItem::create([
+            'price'    => 200,
+            'quantity' => 1,
+            'vatTag'   => OrderItem::VAT_NO,
+            'name'     => 'Test Product2',
+        ]);
+
+        $paymentItem = PaymentItem::create([
+            'type' => 'CARD',
+            'sum'  => 300,
+        ]);
+
+        $order->addItem($orderItem1);
+        $order->addItem($orderItem2);
+        $order->addPaymentItem($paymentItem);
+
+        $checkData = CheckDataFactory::convertToArray($order, null, false, $cashier);
+
+        $this->assertTrue(is_array($checkData));
+
+        $this->assertNotEmpty($checkData);
+    }
+
+    /** The original's second test, statement for statement. */
+    public function testValidateRequiredParameterNotFound(): void
+    {
+        $order = new Order();
+
+        try {
+            $checkData = CheckDataFactory::convertToArray($order);
+        } catch (\Exception $exception) {
+            $this->assertTrue($exception instanceof RequiredParameterNotFound);
+        }
+    }
+
+    /** The document of the original's order, field by field (ours, beyond the original test). */
+    public function testTheConvertedDocumentFieldByField(): void
     {
         date_default_timezone_set('Europe/Moscow');
         $dateTime = new \DateTime('NOW');
@@ -23,17 +86,16 @@ class CheckDataFactoryTest extends TestCase
         $orderId = rand(100000, 999999);
 
         $order = self::readmeOrder($documentUuid, $dateTime->format(DATE_RFC3339), $orderId);
+        $cashier = Cashier::create(['name' => 'Test Cashier', 'inn' => '123456789012', 'position' => 'salesman']);
 
-        $checkData = CheckDataFactory::convertToArray($order);
-
-        $this->assertTrue(is_array($checkData));
-        $this->assertNotEmpty($checkData);
+        $checkData = CheckDataFactory::convertToArray($order, null, false, $cashier);
 
         $this->assertSame($documentUuid, $checkData['id']);
         $this->assertSame($dateTime->format(DATE_RFC3339), $checkData['checkoutDateTime']);
         $this->assertSame((string) $orderId, $checkData['docNum']);
         $this->assertSame('SALE', $checkData['docType']);
         $this->assertSame('test@example.com', $checkData['email']);
+        $this->assertSame('123456789012', $checkData['cashierInn']);
         $this->assertFalse($checkData['printReceipt']);
         $this->assertArrayNotHasKey('responseURL', $checkData);
         $this->assertCount(2, $checkData['inventPositions']);
@@ -75,7 +137,7 @@ class CheckDataFactoryTest extends TestCase
         $this->assertSame(1102, $checkData['inventPositions'][0]['vatTag']);
     }
 
-    public function testValidate(): void
+    public function testAnEmptyOrderIsTheOriginalsFirstMessage(): void
     {
         $order = new Order();
 

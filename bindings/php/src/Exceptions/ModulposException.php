@@ -28,11 +28,11 @@ abstract class ModulposException extends \Exception
     /** @var string|null */
     private $field;
 
-    /** @var array<int, array{field: string, reason: string}> */
+    /** @var array<int, array{field: string, rule: string, reason: string}> */
     private $issues;
 
     /**
-     * @param array<int, array{field: string, reason: string}> $issues
+     * @param array<int, array{field: string, rule: string, reason: string}> $issues
      */
     public function __construct(
         string $message,
@@ -94,7 +94,7 @@ abstract class ModulposException extends \Exception
      * Every problem of a rejected receipt, each as ['field' => ..., 'reason' => ...]; empty for
      * other errors.
      *
-     * @return array<int, array{field: string, reason: string}>
+     * @return array<int, array{field: string, rule: string, reason: string}>
      */
     public function getIssues(): array
     {

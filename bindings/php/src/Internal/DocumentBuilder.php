@@ -14,9 +14,11 @@ use Bigperson\ModulposApiClient\Exceptions\ValidationException;
 
 /**
  * Reads an order through the Contracts interfaces and shapes it into the API's document (the
- * `Document` of the service, field for field). It only renames and shapes: it checks nothing the
- * library checks. Empty values (null and '') are left out of every field, so the library reports
- * a required one as missing with the field's path (the original package took '' for missing too).
+ * `Document` of the service, field for field). It only renames and shapes: it checks and converts
+ * nothing the library checks or converts (an integer order number, a numeric string amount, a
+ * '1105' VAT tag, a '+0300' offset are all the library's to normalize). Empty values (null and
+ * '') are left out of every field, so the library reports a required one as missing with the
+ * field's path (the original package took '' for missing too).
  *
  * @internal
  */
@@ -36,14 +38,14 @@ final class DocumentBuilder
     public static function build(ModulposOrderInterface $order, $responseUrl = null, $printReceipt = false, $cashier = null): array
     {
         $document = [];
-        self::put($document, 'id', self::text($order->getDocumentUuid()));
+        self::put($document, 'id', $order->getDocumentUuid());
         self::put($document, 'checkoutDateTime', self::dateTime($order->getCheckoutDateTime()));
-        self::put($document, 'docNum', self::text($order->getOrderId()));
-        self::put($document, 'docType', self::text($order->getTypeOperation()));
+        self::put($document, 'docNum', $order->getOrderId());
+        self::put($document, 'docType', $order->getTypeOperation());
         $document['printReceipt'] = (bool) $printReceipt;
-        self::put($document, 'responseURL', self::text($responseUrl));
-        self::put($document, 'email', self::text($order->getCustomerContact()));
-        self::put($document, 'taxMode', self::text($order->getTaxMode()));
+        self::put($document, 'responseURL', $responseUrl);
+        self::put($document, 'email', $order->getCustomerContact());
+        self::put($document, 'taxMode', $order->getTaxMode());
 
         if ($cashier !== null) {
             if (!$cashier instanceof ModulposCashierInterface) {
@@ -56,15 +58,15 @@ final class DocumentBuilder
                     'cashier'
                 );
             }
-            self::put($document, 'cashierName', self::text($cashier->getName()));
-            self::put($document, 'cashierInn', self::text($cashier->getInn()));
-            self::put($document, 'cashierPosition', self::text($cashier->getPosition()));
+            self::put($document, 'cashierName', $cashier->getName());
+            self::put($document, 'cashierInn', $cashier->getInn());
+            self::put($document, 'cashierPosition', $cashier->getPosition());
         }
 
         if ($order instanceof ModulposOrderDetailsInterface) {
-            self::put($document, 'textToPrint', self::text($order->getTextToPrint()));
-            self::put($document, 'clientName', self::text($order->getClientName()));
-            self::put($document, 'clientInn', self::text($order->getClientInn()));
+            self::put($document, 'textToPrint', $order->getTextToPrint());
+            self::put($document, 'clientName', $order->getClientName());
+            self::put($document, 'clientInn', $order->getClientInn());
             self::put($document, 'agentInfo', $order->getAgentInfo());
             self::put($document, 'correctionInfo', $order->getCorrectionInfo());
         }
@@ -84,8 +86,8 @@ final class DocumentBuilder
                 throw self::wrongType("moneyPositions[$index]", ModulposPaymentItemInterface::class, $payment);
             }
             $money = [];
-            self::put($money, 'paymentType', self::text($payment->getType()));
-            self::put($money, 'sum', Json::number($payment->getSum()));
+            self::put($money, 'paymentType', $payment->getType());
+            self::put($money, 'sum', self::amount($payment->getSum()));
             $document['moneyPositions'][] = $money === [] ? new \stdClass() : $money;
         }
 
@@ -98,22 +100,22 @@ final class DocumentBuilder
     private static function position(ModulposOrderItemInterface $item): array
     {
         $position = [];
-        self::put($position, 'name', self::text($item->getName()));
-        self::put($position, 'price', Json::number($item->getPrice()));
-        self::put($position, 'quantity', Json::number($item->getQuantity()));
-        self::put($position, 'vatTag', self::vatTag($item->getVatTag()));
-        self::put($position, 'paymentObject', self::text($item->getPaymentObject()));
-        self::put($position, 'paymentMethod', self::text($item->getPaymentMethod()));
+        self::put($position, 'name', $item->getName());
+        self::put($position, 'price', self::amount($item->getPrice()));
+        self::put($position, 'quantity', self::amount($item->getQuantity()));
+        self::put($position, 'vatTag', $item->getVatTag());
+        self::put($position, 'paymentObject', $item->getPaymentObject());
+        self::put($position, 'paymentMethod', $item->getPaymentMethod());
         if ($item instanceof ModulposOrderItemDetailsInterface) {
-            self::put($position, 'discSum', Json::number($item->getDiscSum()));
-            self::put($position, 'vatSum', Json::number($item->getVatSum()));
-            self::put($position, 'measure', self::text($item->getMeasure()));
-            self::put($position, 'productMark', self::text($item->getProductMark()));
-            self::put($position, 'inventCode', self::text($item->getInventCode()));
-            self::put($position, 'barcode', self::text($item->getBarcode()));
-            self::put($position, 'nomenclatureCode', self::text($item->getNomenclatureCode()));
-            self::put($position, 'originCountryCode', self::text($item->getOriginCountryCode()));
-            self::put($position, 'customsDeclarationNumber', self::text($item->getCustomsDeclarationNumber()));
+            self::put($position, 'discSum', self::amount($item->getDiscSum()));
+            self::put($position, 'vatSum', self::amount($item->getVatSum()));
+            self::put($position, 'measure', $item->getMeasure());
+            self::put($position, 'productMark', $item->getProductMark());
+            self::put($position, 'inventCode', $item->getInventCode());
+            self::put($position, 'barcode', $item->getBarcode());
+            self::put($position, 'nomenclatureCode', $item->getNomenclatureCode());
+            self::put($position, 'originCountryCode', $item->getOriginCountryCode());
+            self::put($position, 'customsDeclarationNumber', $item->getCustomsDeclarationNumber());
             self::put($position, 'agentInfo', $item->getAgentInfo());
             self::put($position, 'supplierInfo', $item->getSupplierInfo());
             self::put($position, 'industryRequisite', $item->getIndustryRequisite());
@@ -134,15 +136,16 @@ final class DocumentBuilder
     }
 
     /**
-     * Ints become strings (an order number is often an int); anything else is passed as it is.
+     * A non-finite float (NAN, INF) cannot be written in JSON; it is passed as its text ('NAN',
+     * 'INF', '-INF'), which the library reports as not finite, naming the field.
      *
      * @param mixed $value
      *
      * @return mixed
      */
-    private static function text($value)
+    private static function amount($value)
     {
-        return is_int($value) ? (string) $value : $value;
+        return is_float($value) && !is_finite($value) ? (string) $value : $value;
     }
 
     /**
@@ -155,18 +158,6 @@ final class DocumentBuilder
     private static function dateTime($value)
     {
         return $value instanceof \DateTimeInterface ? $value->format(DATE_RFC3339) : $value;
-    }
-
-    /**
-     * A VAT tag given as a decimal string ('1105') becomes the integer code.
-     *
-     * @param mixed $value
-     *
-     * @return mixed
-     */
-    private static function vatTag($value)
-    {
-        return is_string($value) && preg_match('/^[1-9][0-9]{0,8}$/', $value) === 1 ? (int) $value : $value;
     }
 
     /**

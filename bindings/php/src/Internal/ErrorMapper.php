@@ -13,13 +13,15 @@ use Bigperson\ModulposApiClient\Exceptions\TransportException;
 use Bigperson\ModulposApiClient\Exceptions\ValidationException;
 
 /**
- * Turns the library's error envelope into an exception.
+ * Turns the library's error envelope into an exception, by stable codes only: the error's `code`
+ * and each issue's `rule` (never the English text of a message or reason).
  *
  * A receipt the library rejects is first checked for the problems the original package reported
  * with its own classes, in the order it checked them (documentUuid, checkoutDateTime, orderId,
  * typeOperation, customerContact, items, each item's price / vatTag / quantity / name, payment
- * items, each payment's type / sum): the first such problem becomes RequiredParameterNotFound or
- * ItemsNotFound with the original message. Any other problem becomes a ValidationException.
+ * items, each payment's type / sum): the first issue with the rule `required` on one of those
+ * fields becomes RequiredParameterNotFound or ItemsNotFound with the original message. Any other
+ * problem (a negative amount, a bad format, ...) becomes a ValidationException naming the field.
  *
  * @internal
  */
@@ -90,7 +92,7 @@ final class ErrorMapper
     /**
      * The exception class for a stable error code.
      *
-     * @param array<int, array{field: string, reason: string}> $issues
+     * @param array<int, array{field: string, rule: string, reason: string}> $issues
      */
     public static function create(
         string $code,
@@ -128,14 +130,14 @@ final class ErrorMapper
     /**
      * The original package's exception for the first problem it would have found, or null.
      *
-     * @param array<int, array{field: string, reason: string}> $issues
+     * @param array<int, array{field: string, rule: string, reason: string}> $issues
      */
     public static function originalValidationException(array $issues): ?\Exception
     {
         $best = null;
         $bestRank = null;
         foreach ($issues as $issue) {
-            $candidate = self::rankOriginal($issue['field'], $issue['reason']);
+            $candidate = self::rankOriginal($issue);
             if ($candidate !== null && ($bestRank === null || $candidate[0] < $bestRank)) {
                 $bestRank = $candidate[0];
                 $best = $candidate[1];
@@ -147,25 +149,30 @@ final class ErrorMapper
 
     /**
      * The sort key is [step, element index, field order]: step 0 is the document fields, then each
-     * list takes two steps, its emptiness and then its elements' fields.
+     * list takes two steps, its emptiness and then its elements' fields. Only the rule `required`
+     * counts: the original package reported missing values with its own classes, nothing else.
+     *
+     * @param array{field: string, rule: string, reason: string} $issue
      *
      * @return array{0: array<int, int>, 1: \Exception}|null [sort key, exception]
      */
-    private static function rankOriginal(string $field, string $reason): ?array
+    private static function rankOriginal(array $issue): ?array
     {
-        $required = self::meansMissing($reason);
-
-        if ($required && isset(self::REQUIRED_DOCUMENT_FIELDS[$field])) {
+        if ($issue['rule'] !== 'required') {
+            return null;
+        }
+        $field = $issue['field'];
+        if (isset(self::REQUIRED_DOCUMENT_FIELDS[$field])) {
             $order = array_search($field, array_keys(self::REQUIRED_DOCUMENT_FIELDS), true);
 
             return [[0, 0, $order], new RequiredParameterNotFound(self::REQUIRED_DOCUMENT_FIELDS[$field])];
         }
         $step = 1;
         foreach (self::REQUIRED_LISTS as $list => [$emptyMessage, $elementFields]) {
-            if ($field === $list && self::meansEmpty($reason)) {
+            if ($field === $list) {
                 return [[$step, 0, 0], new ItemsNotFound($emptyMessage)];
             }
-            if ($required && preg_match('/^' . $list . '\[(\d+)\]\.(\w+)$/', $field, $m) === 1 && isset($elementFields[$m[2]])) {
+            if (preg_match('/^' . $list . '\[(\d+)\]\.(\w+)$/', $field, $m) === 1 && isset($elementFields[$m[2]])) {
                 $order = array_search($m[2], array_keys($elementFields), true);
 
                 return [[$step + 1, (int) $m[1], $order], new RequiredParameterNotFound($elementFields[$m[2]])];
@@ -176,25 +183,10 @@ final class ErrorMapper
         return null;
     }
 
-    private static function meansMissing(string $reason): bool
-    {
-        return stripos($reason, 'required') !== false
-            || stripos($reason, 'missing') !== false
-            || stripos($reason, 'empty') !== false
-            // A zero quantity: the original rejected it as missing (it tested the value's truthiness).
-            || stripos($reason, 'greater than 0') !== false;
-    }
-
-    private static function meansEmpty(string $reason): bool
-    {
-        return self::meansMissing($reason)
-            || stripos($reason, 'at least one') !== false;
-    }
-
     /**
      * @param mixed $raw
      *
-     * @return array<int, array{field: string, reason: string}>
+     * @return array<int, array{field: string, rule: string, reason: string}>
      */
     private static function issues($raw): array
     {
@@ -204,7 +196,8 @@ final class ErrorMapper
         }
         foreach ($raw as $issue) {
             if (is_array($issue) && is_string($issue['field'] ?? null) && is_string($issue['reason'] ?? null)) {
-                $issues[] = ['field' => $issue['field'], 'reason' => $issue['reason']];
+                $rule = is_string($issue['rule'] ?? null) ? $issue['rule'] : '';
+                $issues[] = ['field' => $issue['field'], 'rule' => $rule, 'reason' => $issue['reason']];
             }
         }
 

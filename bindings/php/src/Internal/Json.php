@@ -7,12 +7,10 @@ namespace Bigperson\ModulposApiClient\Internal;
 use Bigperson\ModulposApiClient\Exceptions\ValidationException;
 
 /**
- * JSON encoding for the library's inputs.
- *
- * Amounts are never computed here. A decimal string such as "100.50" (what PDO returns for a
- * DECIMAL column) is written as the JSON number 100.50 exactly as given, so no float conversion
- * touches it; ints and floats are written by json_encode, and the library reads float noise such
- * as 0.30000000000000004 as the kopecks it stands for.
+ * JSON encoding for the library's inputs: json_encode, and a ValidationException when it fails.
+ * Nothing is converted here: amounts go as the host holds them (int, float, numeric string) and
+ * the library reads each exactly (float noise such as 0.30000000000000004 as the kopecks it
+ * stands for, "100.50" digit for digit).
  *
  * @internal
  */
@@ -25,41 +23,17 @@ final class Json
     }
 
     /**
-     * Marks a value to be written as a JSON number when it is a plain decimal string; any other
-     * value is returned unchanged (the library then reports a wrong type with the field's path).
-     *
-     * @param mixed $value
-     *
-     * @return mixed
-     */
-    public static function number($value)
-    {
-        if (is_string($value) && preg_match('/^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/', $value) === 1) {
-            return new DecimalNumber($value);
-        }
-
-        return $value;
-    }
-
-    /**
      * @param mixed $value
      */
     public static function encode(
         #[\SensitiveParameter]
         $value
     ): string {
-        // A random token per process keeps a placeholder from matching any text of the document;
-        // the document's strings never see the token, and every placeholder is replaced below.
-        static $token = null;
-        $token ??= bin2hex(random_bytes(8));
-        $outer = DecimalNumber::$encoding;
-        DecimalNumber::$encoding = ['prefix' => 'mk-number-' . $token . '-', 'numbers' => []];
         try {
-            $json = json_encode($value, self::FLAGS);
-            $numbers = DecimalNumber::$encoding['numbers'];
+            return json_encode($value, self::FLAGS);
         } catch (\JsonException $e) {
             throw new ValidationException(
-                'cannot encode the request as JSON: ' . $e->getMessage() . ' (strings must be UTF-8, numbers finite)',
+                'cannot encode the request as JSON: ' . $e->getMessage() . ' (strings must be UTF-8)',
                 'invalid_argument',
                 null,
                 null,
@@ -68,13 +42,6 @@ final class Json
                 [],
                 $e
             );
-        } finally {
-            DecimalNumber::$encoding = $outer;
         }
-        if ($numbers !== []) {
-            $json = strtr($json, $numbers);
-        }
-
-        return $json;
     }
 }

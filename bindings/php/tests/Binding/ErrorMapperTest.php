@@ -69,20 +69,20 @@ class ErrorMapperTest extends TestCase
             'code' => 'validation',
             'message' => 'invalid receipt: email: is not an e-mail or a phone',
             'field' => 'email',
-            'issues' => [['field' => 'email', 'reason' => 'is not an e-mail or a phone'], 'garbage'],
+            'issues' => [['field' => 'email', 'rule' => 'contact', 'reason' => 'is not an e-mail or a phone'], 'garbage'],
         ]);
         $this->assertInstanceOf(ValidationException::class, $e);
         $this->assertSame('email', $e->getField());
-        $this->assertSame([['field' => 'email', 'reason' => 'is not an e-mail or a phone']], $e->getIssues());
+        $this->assertSame([['field' => 'email', 'rule' => 'contact', 'reason' => 'is not an e-mail or a phone']], $e->getIssues());
     }
 
     public function testTheOriginalClassesWinInTheOriginalOrder(): void
     {
         $issues = [
-            ['field' => 'moneyPositions', 'reason' => 'must contain at least one payment'],
-            ['field' => 'inventPositions[1].price', 'reason' => 'is required'],
-            ['field' => 'inventPositions[0].name', 'reason' => 'is required'],
-            ['field' => 'email', 'reason' => 'is not an e-mail or a phone'],
+            ['field' => 'moneyPositions', 'rule' => 'required', 'reason' => 'must contain at least one payment'],
+            ['field' => 'inventPositions[1].price', 'rule' => 'required', 'reason' => 'is required'],
+            ['field' => 'inventPositions[0].name', 'rule' => 'required', 'reason' => 'is required'],
+            ['field' => 'email', 'rule' => 'contact', 'reason' => 'is not an e-mail or a phone'],
         ];
         $e = ErrorMapper::fromEnvelopeError(['code' => 'validation', 'message' => 'x', 'issues' => $issues]);
         $this->assertInstanceOf(RequiredParameterNotFound::class, $e);
@@ -96,9 +96,43 @@ class ErrorMapperTest extends TestCase
     public function testAnOriginalFieldWithAnotherProblemIsNotAnOriginalException(): void
     {
         $e = ErrorMapper::fromEnvelopeError(['code' => 'validation', 'message' => 'x', 'issues' => [
-            ['field' => 'inventPositions[0].price', 'reason' => 'has more than 2 decimals'],
+            ['field' => 'inventPositions[0].price', 'rule' => 'decimals', 'reason' => 'has more than 2 decimals'],
         ]]);
         $this->assertInstanceOf(ValidationException::class, $e);
+    }
+
+    public function testOnlyTheRuleCodeDecidesTheClassNeverTheReasonText(): void
+    {
+        // A reason reworded in Rust cannot change what shop code catches: the same field with the
+        // rule `required` is the original class whatever the text, any other rule is not.
+        $e = ErrorMapper::fromEnvelopeError(['code' => 'validation', 'message' => 'x', 'issues' => [
+            ['field' => 'inventPositions[0].quantity', 'rule' => 'required', 'reason' => 'completely new wording'],
+        ]]);
+        $this->assertInstanceOf(RequiredParameterNotFound::class, $e);
+        $this->assertSame('quantity in orderItem is required', $e->getMessage());
+        $e = ErrorMapper::fromEnvelopeError(['code' => 'validation', 'message' => 'x', 'issues' => [
+            ['field' => 'inventPositions[0].quantity', 'rule' => 'negative', 'reason' => 'is required'],
+        ]]);
+        $this->assertInstanceOf(ValidationException::class, $e);
+        $this->assertSame('inventPositions[0].quantity', $e->getIssues()[0]['field']);
+    }
+
+    public function testNoPhpFileMatchesOnTheTextOfARustReason(): void
+    {
+        // ('is required' is in the original package's own messages, which PHP writes.)
+        $reasons = ['must not be empty', 'must contain at least one', 'must be greater than 0',
+            'the check digit does not match', 'has more than', 'must not be negative',
+            'is longer than', 'is not a finite number'];
+        $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator(dirname(__DIR__, 2) . '/src'));
+        foreach ($files as $file) {
+            if ($file->getExtension() !== 'php') {
+                continue;
+            }
+            $code = (string) file_get_contents($file->getPathname());
+            foreach ($reasons as $reason) {
+                $this->assertStringNotContainsString($reason, $code, $file->getPathname());
+            }
+        }
     }
 
     public function testAMalformedEnvelopeErrorIsStillAnException(): void

@@ -64,9 +64,15 @@ class OriginalReadmeTest extends TestCase
         $client = new \Bigperson\ModulposApiClient\Client($login, $password, $testMode);
         $responseUrl = 'https://internet.shop.ru/order/982340931/checkout?completed=1';
         $printReceipt = true;
-        $result = $client->sendCheck($order, $responseUrl, $printReceipt);
+        $result = $client->sendCheck($order, $responseUrl, $printReceipt, $cashier);
         $this->assertSame('QUEUED', $result['status']);
-        $this->assertInstanceOf(Cashier::class, $cashier);
+        // The README cashier's INN fails the check digits: sent anyway, with a warning.
+        $this->assertSame(
+            [['field' => 'cashierInn', 'rule' => 'inn_checksum', 'reason' => 'is not a valid INN (the check digit does not match)']],
+            $client->getLastWarnings()
+        );
+        $sent = $client->getStatusDocumentById($order->getDocumentUuid());
+        $this->assertArrayHasKey('status', $sent);
 
         // "Проверка статуса документа"
         $documentId = $order->getDocumentUuid();

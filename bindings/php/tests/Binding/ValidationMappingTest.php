@@ -158,15 +158,54 @@ class ValidationMappingTest extends TestCase
         $this->assertEquals(0.3, $document['inventPositions'][0]['price']);
     }
 
-    public function testNonFiniteAmountsAreRejectedBeforeTheLibrary(): void
+    public function testNonFiniteAmountsNameTheirField(): void
+    {
+        foreach ([[0, 'price', NAN], [1, 'quantity', INF]] as [$index, $field, $value]) {
+            $order = Receipts::order();
+            $setter = 'set' . ucfirst($field);
+            $order->getItems()[$index]->$setter($value);
+            try {
+                CheckDataFactory::convertToArray($order);
+                $this->fail("$field = $value accepted");
+            } catch (ValidationException $e) {
+                $this->assertSame('validation', $e->getErrorCode());
+                $this->assertSame("inventPositions[$index].$field", $e->getField());
+                $this->assertSame('not_finite', $e->getIssues()[0]['rule']);
+            }
+        }
+    }
+
+    public function testANegativeQuantityOrPriceIsAValidationExceptionNamingTheField(): void
+    {
+        foreach ([[1, 'quantity'], [0, 'price']] as [$index, $field]) {
+            $order = Receipts::order();
+            $setter = 'set' . ucfirst($field);
+            $order->getItems()[$index]->$setter(-1);
+            try {
+                CheckDataFactory::convertToArray($order);
+                $this->fail("a negative $field was accepted");
+            } catch (ValidationException $e) {
+                $this->assertSame("inventPositions[$index].$field", $e->getField());
+                $this->assertSame('negative', $e->getIssues()[0]['rule']);
+            }
+        }
+    }
+
+    public function testIssuesNameTheItemIndexAndTheRule(): void
     {
         $order = Receipts::order();
-        $order->getItems()[0]->setPrice(NAN);
+        $order->getItems()[1]->setName(str_repeat('я', 129));
+        $order->getPaymentItems()[0]->setSum('1.005');
         try {
             CheckDataFactory::convertToArray($order);
-            $this->fail('NAN accepted');
+            $this->fail('a sum with 3 decimals was accepted');
         } catch (ValidationException $e) {
-            $this->assertSame('invalid_argument', $e->getErrorCode());
+            $rules = [];
+            foreach ($e->getIssues() as $issue) {
+                $rules[$issue['field']] = $issue['rule'];
+            }
+            $this->assertSame('length_advisory', $rules['inventPositions[1].name'] ?? null);
+            $this->assertSame('decimals', $rules['moneyPositions[0].sum'] ?? null);
         }
     }
 
