@@ -572,6 +572,7 @@ impl App {
             200,
             &json!({
                 "requests": state.requests,
+                "connections": state.connections,
                 "faults_pending": state.faults.len(),
                 "fail_next_pending": state.fail_next.len(),
                 "documents": documents,

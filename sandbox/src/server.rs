@@ -144,6 +144,7 @@ fn accept_loop(listener: TcpListener, app: Arc<App>, connections: Arc<Mutex<Conn
             std::thread::sleep(Duration::from_millis(20));
             continue;
         };
+        app.lock().connections += 1;
         let mut registry = lock(&connections);
         registry.reap_finished();
         if registry.streams.len() >= MAX_CONNECTIONS {

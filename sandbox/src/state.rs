@@ -122,6 +122,8 @@ pub struct State {
     pub documents: HashMap<DocumentKey, StoredDocument>,
     /// API requests seen (control requests are not counted).
     pub requests: u64,
+    /// TCP connections accepted (API and control alike): with keep-alive, far fewer than requests.
+    pub connections: u64,
     pub counters: BTreeMap<String, DocumentCounter>,
     pub faults: VecDeque<Fault>,
     pub fail_next: VecDeque<PlannedFailure>,

@@ -558,7 +558,8 @@ fn reset_clears_everything() {
     assert_eq!(response.json(), json!({"ok": true}));
     assert_eq!(
         counters(&sandbox),
-        json!({"requests": 0, "faults_pending": 0, "fail_next_pending": 0, "documents": {}})
+        // "connections": 1 is the connection of this very request.
+        json!({"requests": 0, "connections": 1, "faults_pending": 0, "fail_next_pending": 0, "documents": {}})
     );
     // Associations are gone too.
     assert_eq!(client.get("/api/fn/v1/status").status, 401);

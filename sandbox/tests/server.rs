@@ -445,6 +445,8 @@ fn concurrent_clients_get_distinct_documents_and_numbers() {
         .values()
         .all(|d| d == &json!({"submissions": 2, "created": true, "callback_attempts": 0})));
     assert_eq!(counters["requests"], 641);
+    // Keep-alive: one connection per thread's 80 requests, plus the associate call's and this one's.
+    assert_eq!(counters["connections"], 8 + 2);
 }
 
 #[test]

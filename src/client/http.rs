@@ -1,9 +1,10 @@
-//! The HTTP layer: one `ureq` agent (keep-alive pool, timeouts, rustls with certificate checks),
-//! Basic auth, a response size cap, and the mapping of every HTTP outcome onto [`Error`].
+//! The HTTP layer: the `ureq` agent shared through `agents.rs` (keep-alive pool, timeouts, rustls
+//! with certificate checks), Basic auth, a response size cap, and the mapping of every HTTP outcome onto [`Error`].
 //!
 //! Nothing here ever formats a request header into a message, so neither the password nor the
 //! `Authorization` header can reach an error.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -12,6 +13,7 @@ use serde_json::Value;
 
 use ureq::unversioned::transport::DefaultConnector;
 
+use super::agents::{self, AgentKey};
 use super::config::{BaseUrl, Config, Secret};
 use super::resolver::CachingResolver;
 use crate::error::{Error, Result};
@@ -67,6 +69,13 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+impl Credentials {
+    /// The same login and password (the agent cache's key comparison).
+    pub fn same_as(&self, other: &Credentials) -> bool {
+        self.login == other.login && self.header == other.header
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
@@ -112,42 +121,58 @@ impl Reply {
     }
 }
 
-/// One agent per client: its connection pool gives keep-alive across calls and threads.
+/// A client's HTTP side. It keeps only the key of its agent and takes the agent from the
+/// process-wide cache on each call (`agents.rs`): handles with the same base URL, credentials and
+/// settings share one connection pool, across handles and threads, and never across a fork.
 pub struct Http {
-    agent: ureq::Agent,
-    base: BaseUrl,
-    timeout_ms: u64,
+    key: AgentKey,
 }
 
 impl Http {
-    pub fn new(config: &Config, base: BaseUrl) -> Http {
-        let mut builder = ureq::Agent::config_builder()
-            // Read 4xx/5xx bodies ourselves: the service's message lives there.
-            .http_status_as_error(false)
-            .timeout_connect(Some(Duration::from_millis(config.connect_timeout_ms)))
-            .timeout_global(Some(Duration::from_millis(config.timeout_ms)))
-            // An API answers; it does not redirect. A redirect would also drop the auth header.
-            .max_redirects(0)
-            .user_agent(concat!("modulpos/", env!("CARGO_PKG_VERSION")))
-            .accept("application/json");
-        if base.is_loopback() {
-            // A proxy from the environment must never see loopback traffic.
-            builder = builder.proxy(None);
-        }
-        // TLS: ureq's rustls defaults (webpki roots, verification on) are never relaxed here.
+    pub fn new(config: &Config, base: BaseUrl, credentials: Option<&Credentials>) -> Http {
         Http {
-            agent: ureq::Agent::with_parts(
-                builder.build(),
-                DefaultConnector::default(),
-                CachingResolver::default(),
-            ),
-            base,
-            timeout_ms: config.timeout_ms,
+            key: AgentKey {
+                base,
+                credentials: credentials.cloned(),
+                connect_timeout_ms: config.connect_timeout_ms,
+                timeout_ms: config.timeout_ms,
+            },
         }
     }
 
+    fn agent(&self) -> Arc<ureq::Agent> {
+        agents::shared(&self.key, build_agent)
+    }
+}
+
+/// A new agent for `key`: everything it is built from is in the key.
+fn build_agent(key: &AgentKey) -> ureq::Agent {
+    let base = &key.base;
+    let mut builder = ureq::Agent::config_builder()
+        // Read 4xx/5xx bodies ourselves: the service's message lives there.
+        .http_status_as_error(false)
+        .timeout_connect(Some(Duration::from_millis(key.connect_timeout_ms)))
+        .timeout_global(Some(Duration::from_millis(key.timeout_ms)))
+        .max_idle_age(agents::MAX_IDLE)
+        // An API answers; it does not redirect. A redirect would also drop the auth header.
+        .max_redirects(0)
+        .user_agent(concat!("modulpos/", env!("CARGO_PKG_VERSION")))
+        .accept("application/json");
+    if base.is_loopback() {
+        // A proxy from the environment must never see loopback traffic.
+        builder = builder.proxy(None);
+    }
+    // TLS: ureq's rustls defaults (webpki roots, verification on) are never relaxed here.
+    ureq::Agent::with_parts(
+        builder.build(),
+        DefaultConnector::default(),
+        CachingResolver::default(),
+    )
+}
+
+impl Http {
     pub fn base_url(&self) -> &BaseUrl {
-        &self.base
+        &self.key.base
     }
 
     /// Send one request to `path` (already encoded) and return its 2xx answer, or the error its
@@ -159,25 +184,24 @@ impl Http {
         auth: &Credentials,
         json_body: Option<&[u8]>,
     ) -> Result<Reply> {
-        let url = self.base.join(path);
+        let url = self.key.base.join(path);
+        let agent = self.agent();
         let what = What(method, path);
         let authorization = auth.header_value();
         let result = match method {
-            Method::Get => self
-                .agent
+            Method::Get => agent
                 .get(&url)
                 .header("Authorization", authorization)
                 .call(),
-            Method::Delete => self
-                .agent
+            Method::Delete => agent
                 .delete(&url)
                 .header("Authorization", authorization)
                 .call(),
             Method::Post | Method::Put => {
                 let request = if method == Method::Post {
-                    self.agent.post(&url)
+                    agent.post(&url)
                 } else {
-                    self.agent.put(&url)
+                    agent.put(&url)
                 };
                 let request = request.header("Authorization", authorization);
                 match json_body {
@@ -203,11 +227,11 @@ impl Http {
         match e {
             ureq::Error::Timeout(kind) => Error::Timeout(format!(
                 "{what}: no answer in time ({kind:?}; timeout_ms is {})",
-                self.timeout_ms
+                self.key.timeout_ms
             )),
             ureq::Error::Io(io) if is_timeout(&io) => Error::Timeout(format!(
                 "{what}: no answer in time (timeout_ms is {})",
-                self.timeout_ms
+                self.key.timeout_ms
             )),
             ureq::Error::BodyExceedsLimit(limit) => Error::MalformedResponse {
                 http_status: None,

@@ -1,8 +1,10 @@
-//! The client of the fiscalization API: one HTTP agent per client, one method per endpoint
+//! The client of the fiscalization API: one HTTP agent per (base URL, credentials, settings) per
+//! process, shared by every client with the same ones (`agents.rs`), one method per endpoint
 //! (API section 2), and sending documents without losing or doubling them.
 //!
-//! A [`Client`] is `Send + Sync`: share one (e.g. in an `Arc`) across threads; its agent's
-//! connection pool gives keep-alive to all of them.
+//! A [`Client`] is `Send + Sync`: share one (e.g. in an `Arc`) across threads. Its agent's
+//! connection pool gives keep-alive to all of them, and to the next client built with the same
+//! base URL, credentials and settings (a PHP-FPM worker's next request).
 //!
 //! ```no_run
 //! use modulpos::{Client, Config, Secret};
@@ -25,10 +27,12 @@
 //! # Ok::<(), modulpos::Error>(())
 //! ```
 //!
-//! Files: `config.rs` (the config keys, base URL), `http.rs` (agent, auth, error mapping),
+//! Files: `config.rs` (the config keys, base URL), `agents.rs` (the process-wide agent cache),
+//! `http.rs` (agent building, auth, error mapping),
 //! `resolver.rs` (the agent's name resolution: IP literals directly, names cached briefly),
 //! `responses.rs` (the service's answers), `delivery.rs` (the retry loop of `send_document`).
 
+mod agents;
 mod config;
 mod delivery;
 mod http;
@@ -104,7 +108,7 @@ impl Client {
             }
         };
         Ok(Client {
-            http: Http::new(&config, base),
+            http: Http::new(&config, base, association.as_ref()),
             association,
             validation: ValidationOptions {
                 allow_unknown_values: config.allow_unknown_values,
