@@ -50,6 +50,7 @@ run_suite "Rust tests (library, sandbox, integration)" cargo test --release --wo
 run_suite "C ABI under valgrind" bash tests/c/run.sh
 run_suite "Python ctypes" bash tests/python/run.sh
 run_suite "PHP binding (PHPUnit)" bash bindings/php/run-tests.sh
+run_suite "release artifacts (dist/: glibc 2.17, Composer without Rust, C SDK)" bash tests/dist/run.sh
 
 step "summary"
 for s in "${passed[@]}"; do echo "  ok      $s"; done

@@ -34,23 +34,8 @@ class ComposerPackageTest extends TestCase
 
     public function testItReplacesTheOriginalPackageInAShop(): void
     {
-        $this->shop = sys_get_temp_dir() . '/modulpos-shop-' . bin2hex(random_bytes(6));
-        mkdir($this->shop . '/plugin', 0700, true);
-        file_put_contents($this->shop . '/plugin/composer.json', json_encode([
-            'name' => 'shop/modulkassa-plugin',
-            'version' => '1.0.0',
-            'require' => ['bigperson/modulpos-php-api-client' => '^2.1'],
-        ]));
-        file_put_contents($this->shop . '/composer.json', json_encode([
-            'repositories' => [
-                ['packagist.org' => false],
-                ['type' => 'path', 'url' => realpath(self::PACKAGE), 'options' => ['symlink' => true, 'versions' => ['modulpos/modulpos-ffi' => '1.0.0']]],
-                ['type' => 'path', 'url' => 'plugin'],
-            ],
-            'require' => ['modulpos/modulpos-ffi' => '*', 'shop/modulkassa-plugin' => '*'],
-            'minimum-stability' => 'dev',
-        ], JSON_UNESCAPED_SLASHES));
-
+        // The README's path-repository snippet as documented: "*@dev", no minimum-stability.
+        $this->makeShop('^2.1');
         [$status, $output] = $this->composer(['install', '--no-interaction', '--no-progress'], $this->shop);
         $this->assertSame(0, $status, $output);
 
@@ -62,6 +47,34 @@ class ComposerPackageTest extends TestCase
         ));
         $this->assertSame(0, $exit, $out . $err);
         $this->assertSame('https://demo.modulpos.ru/api/fn 1113', $out);
+    }
+
+    public function testItDoesNotReplaceAFutureMajorOfTheOriginal(): void
+    {
+        $this->makeShop('^3.0');
+        [$status, $output] = $this->composer(['install', '--no-interaction', '--no-progress'], $this->shop);
+        $this->assertNotSame(0, $status, $output);
+        $this->assertStringContainsString('bigperson/modulpos-php-api-client', $output);
+    }
+
+    /** A shop whose plugin requires the original package with $constraint. */
+    private function makeShop(string $constraint): void
+    {
+        $this->shop = sys_get_temp_dir() . '/modulpos-shop-' . bin2hex(random_bytes(6));
+        mkdir($this->shop . '/plugin', 0700, true);
+        file_put_contents($this->shop . '/plugin/composer.json', json_encode([
+            'name' => 'shop/modulkassa-plugin',
+            'version' => '1.0.0',
+            'require' => ['bigperson/modulpos-php-api-client' => $constraint],
+        ]));
+        file_put_contents($this->shop . '/composer.json', json_encode([
+            'repositories' => [
+                ['packagist.org' => false],
+                ['type' => 'path', 'url' => realpath(self::PACKAGE), 'options' => ['symlink' => true]],
+                ['type' => 'path', 'url' => 'plugin'],
+            ],
+            'require' => ['modulpos/modulpos-ffi' => '*@dev', 'shop/modulkassa-plugin' => '*'],
+        ], JSON_UNESCAPED_SLASHES));
     }
 
     /**
