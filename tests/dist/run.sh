@@ -53,8 +53,8 @@ readelf -d "$sdk/lib/libmodulpos.so.$version" | grep 'SONAME' | tee /dev/stderr 
     fail "no SONAME libmodulpos.so.0"
 
 echo "== the shipped sandbox"
-# shellcheck source=tests/lib/sandbox.sh
-. tests/lib/sandbox.sh
+# shellcheck source=scripts/sandbox.sh
+. scripts/sandbox.sh
 MODULPOS_SANDBOX_BIN="$sandbox_bin" start_sandbox --queue-ms 20 --print-ms 20
 echo "sandbox at $SANDBOX_ROOT"
 
