@@ -147,7 +147,11 @@ cp "$here/include/modulpos.h" "$prefix/include/"
 cp -P "$here"/lib/libmodulpos.so* "$here/lib/libmodulpos.a" "$prefix/lib/"
 sed "s|@PREFIX@|$prefix|" "$here/lib/pkgconfig/modulpos.pc.in" >"$prefix/lib/pkgconfig/modulpos.pc"
 cp "$here"/share/modulpos/examples/* "$prefix/share/modulpos/examples/"
-if [ "$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null 2>&1; then ldconfig "$prefix/lib" 2>/dev/null || true; fi
+# The loader's cache knows only the system's library directories; another prefix is found through
+# LD_LIBRARY_PATH or an rpath, never by adding it to the cache behind the admin's back.
+case "$prefix" in
+    /usr | /usr/local) if [ "$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null 2>&1; then ldconfig; fi ;;
+esac
 echo "modulpos installed under $prefix"
 EOF
 chmod 0755 "$sdk/install.sh"

@@ -56,6 +56,8 @@ echo "== the shipped sandbox"
 # shellcheck source=scripts/sandbox.sh
 . scripts/sandbox.sh
 MODULPOS_SANDBOX_BIN="$sandbox_bin" start_sandbox --queue-ms 20 --print-ms 20
+# start_sandbox set its own EXIT trap: stop the sandbox and remove the temp dir, both.
+trap 'kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; rm -rf "$work"' EXIT
 echo "sandbox at $SANDBOX_ROOT"
 
 echo "== Composer install from an artifact repository, without Rust"
