@@ -216,6 +216,16 @@ fn tables_version_and_abi() {
         .find(|r| r["code"] == "totals_mismatch")
         .unwrap();
     assert_eq!(totals["severity"], "error");
+    // Both READMEs list every rule with its severity.
+    for readme in ["README.md", "bindings/php/README.md"] {
+        let path = format!("{}/{readme}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        for rule in rules {
+            let code = rule["code"].as_str().unwrap();
+            let row = format!("| `{code}` | {} |", rule["severity"].as_str().unwrap());
+            assert!(text.contains(&row), "{readme} lacks {row}");
+        }
+    }
     let codes: Vec<&str> = tables["error_codes"]
         .as_array()
         .unwrap()
