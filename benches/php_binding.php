@@ -146,7 +146,7 @@ foreach ([1, 5, 100] as $lines) {
     $array = DocumentBuilder::build($order);
     compare(
         "sendCheck, $lines-line receipt (" . strlen(json_encode($array, JSON_FLAGS)) . ' bytes)',
-        $calls,
+        $lines >= 100 ? max(1, intdiv($calls, 5)) : $calls, // a 100-line receipt costs ~20× a 5-line one
         [
             'ext-curl POST (floor)' => static function () use ($post, $array, $nextId): void {
                 $array['id'] = $nextId();
