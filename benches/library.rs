@@ -200,7 +200,8 @@ impl RawHttp {
         }
     }
 
-    /// One request; returns the status and the body.
+    /// One request; returns the status and the body. A connection the sandbox closed while idle
+    /// (its idle timeout) is replaced once, as any keep-alive client does.
     fn request(&mut self, method: &str, path: &str, body: Option<&[u8]>) -> (u16, Vec<u8>) {
         let mut req = Vec::with_capacity(256 + body.map_or(0, <[u8]>::len));
         write!(
@@ -220,12 +221,29 @@ impl RawHttp {
         } else {
             req.extend_from_slice(b"\r\n");
         }
-        self.stream.write_all(&req).unwrap();
+        if let Some(answer) = self.exchange(&req) {
+            return answer;
+        }
+        self.stream = TcpStream::connect(&self.host).expect("reconnect to the sandbox");
+        self.stream.set_nodelay(true).unwrap();
+        self.exchange(&req)
+            .expect("the sandbox closed a fresh connection")
+    }
+
+    /// Write the request, read the answer; `None` if the connection was closed before it.
+    fn exchange(&mut self, req: &[u8]) -> Option<(u16, Vec<u8>)> {
+        self.stream.write_all(req).ok()?;
         self.buf.clear();
         let mut chunk = [0u8; 8192];
         loop {
-            let n = self.stream.read(&mut chunk).unwrap();
-            assert!(n > 0, "the sandbox closed the connection");
+            let n = self.stream.read(&mut chunk).ok()?;
+            if n == 0 {
+                assert!(
+                    self.buf.is_empty(),
+                    "the sandbox closed the connection mid-answer"
+                );
+                return None;
+            }
             self.buf.extend_from_slice(&chunk[..n]);
             if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
                 let head = std::str::from_utf8(&self.buf[..end]).unwrap();
@@ -240,10 +258,10 @@ impl RawHttp {
                     .expect("a Content-Length");
                 while self.buf.len() < end + 4 + length {
                     let n = self.stream.read(&mut chunk).unwrap();
-                    assert!(n > 0, "the sandbox closed the connection");
+                    assert!(n > 0, "the sandbox closed the connection mid-answer");
                     self.buf.extend_from_slice(&chunk[..n]);
                 }
-                return (status, self.buf[end + 4..end + 4 + length].to_vec());
+                return Some((status, self.buf[end + 4..end + 4 + length].to_vec()));
             }
         }
     }
