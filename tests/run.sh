@@ -6,7 +6,8 @@
 #   4. checks the committed headers (include/modulpos.h, bindings/php/resources/modulpos_ffi.h) are what
 #      `cargo xtask headers` generates from src/ffi.rs,
 #   5. runs the C ABI test under valgrind, the Python ctypes test and the PHP test suite, each against a
-#      sandbox it starts and stops itself.
+#      sandbox it starts and stops itself,
+#   6. runs the benchmark (benches/run.sh) for 3 calls per arm: a smoke run, not a measurement.
 # Every suite runs even when an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +52,8 @@ run_suite "C ABI under valgrind" bash tests/c/run.sh
 run_suite "Python ctypes" bash tests/python/run.sh
 run_suite "PHP binding (PHPUnit)" bash bindings/php/run-tests.sh
 run_suite "release artifacts (dist/: glibc 2.17, Composer without Rust, C SDK)" bash tests/dist/run.sh
+# Not the benchmark: 3 calls per arm, so it cannot rot unnoticed (about a minute, mostly its build).
+run_suite "benchmark smoke run (benches/run.sh, 3 calls per arm)" env BENCH_CALLS=3 BENCH_RSS_CALLS=20 bash benches/run.sh
 
 step "summary"
 for s in "${passed[@]}"; do echo "  ok      $s"; done

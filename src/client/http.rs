@@ -33,7 +33,8 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Percent-encode one path segment or query value.
 pub fn encode_component(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
+    // Through Cow, not Display: no formatting machinery on the per-call path.
+    String::from(std::borrow::Cow::from(utf8_percent_encode(s, COMPONENT)))
 }
 
 /// A login and password for HTTP Basic auth, with the header value encoded once (not per call).
