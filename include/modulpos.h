@@ -121,7 +121,7 @@ char *mk_service_status(const MkClient *client);
 char *mk_send_check(const MkClient *client, const char *document_json);
 
 /**
- * A document's state: `GET /v1/doc/{id}/status`.
+ * A document's state: `GET /v1/doc/{id}/status` (`Client::document_status` in Rust).
  *
  * `document_id`: the document's `id` as plain UTF-8 text (not JSON). `data` is the service's
  * `DocumentStatus` (`status`, `fnState`, `fiscalInfo`, `failureInfo`, `message`,
@@ -132,6 +132,18 @@ char *mk_send_check(const MkClient *client, const char *document_json);
  *
  * # Safety
  * `client` is NULL or a live handle; `document_id` is NULL or a NUL-terminated string.
+ */
+char *mk_document_status(const MkClient *client, const char *document_id);
+
+/**
+ * The earlier name of `mk_document_status`, kept so existing callers keep working: the same
+ * call, the same result.
+ *
+ * Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+ * Thread-safe.
+ *
+ * # Safety
+ * As `mk_document_status`.
  */
 char *mk_status(const MkClient *client, const char *document_id);
 

@@ -21,7 +21,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::client::{AssociateRequest, Client, Config, Secret};
+use crate::client::{AssociateRequest, Client, Config};
 use crate::error::{Error, FieldIssue, Result, CODES};
 use crate::receipt::{self, ValidationOptions};
 
@@ -194,68 +194,6 @@ fn envelope_call<T: Serialize>(f: impl FnOnce() -> Result<T>) -> *mut c_char {
     }
 }
 
-/// Read the associate request: `{"login","password","retail_point_id","client_id"?}`. Values are
-/// never echoed in messages (the password is among them).
-fn associate_request(value: &Value) -> Result<AssociateRequest> {
-    let map = value
-        .as_object()
-        .ok_or_else(|| Error::invalid_argument(Some("request_json"), "must be a JSON object"))?;
-    for key in map.keys() {
-        if !["login", "password", "retail_point_id", "client_id"].contains(&key.as_str()) {
-            return Err(Error::invalid_argument(
-                Some(key),
-                "unknown field; expected login, password, retail_point_id, client_id",
-            ));
-        }
-    }
-    let string = |key: &str, required: bool| -> Result<Option<String>> {
-        match map.get(key) {
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            None | Some(Value::Null) if !required => Ok(None),
-            None | Some(Value::Null) => Err(Error::invalid_argument(Some(key), "is required")),
-            Some(_) => Err(Error::invalid_argument(Some(key), "must be a string")),
-        }
-    };
-    Ok(AssociateRequest {
-        login: string("login", true)?.unwrap_or_default(),
-        password: Secret::new(string("password", true)?.unwrap_or_default()),
-        retail_point_id: string("retail_point_id", true)?.unwrap_or_default(),
-        client_id: string("client_id", false)?,
-    })
-}
-
-/// Read the validation options: `{"allow_unknown_values":bool,"strict":bool}`; `null` or `{}`
-/// = defaults.
-fn validation_options(value: &Value) -> Result<ValidationOptions> {
-    let mut options = ValidationOptions::default();
-    let map = match value {
-        Value::Null => return Ok(options),
-        Value::Object(map) => map,
-        _ => {
-            return Err(Error::invalid_argument(
-                Some("options_json"),
-                "must be a JSON object",
-            ))
-        }
-    };
-    for (key, v) in map {
-        match (key.as_str(), v) {
-            ("allow_unknown_values", Value::Bool(b)) => options.allow_unknown_values = *b,
-            ("strict", Value::Bool(b)) => options.strict = *b,
-            ("allow_unknown_values" | "strict", _) => {
-                return Err(Error::invalid_argument(Some(key), "must be true or false"))
-            }
-            _ => {
-                return Err(Error::invalid_argument(
-                    Some(key),
-                    "unknown field; expected allow_unknown_values or strict",
-                ))
-            }
-        }
-    }
-    Ok(options)
-}
-
 /// Every code table, plus the error codes.
 fn tables() -> Value {
     // An object: `tables_json` lists every table by name.
@@ -346,7 +284,7 @@ pub unsafe extern "C" fn mk_associate(
     envelope_call(|| {
         // SAFETY: caller contract of this export (see `# Safety`).
         let client = unsafe { client_ref(client) }?;
-        let request = associate_request(&parse_json(
+        let request = AssociateRequest::from_json(&parse_json(
             unsafe { read_str(request_json, "request_json") }?,
             "request_json",
         )?)?;
@@ -417,7 +355,7 @@ pub unsafe extern "C" fn mk_send_check(
     })
 }
 
-/// A document's state: `GET /v1/doc/{id}/status`.
+/// A document's state: `GET /v1/doc/{id}/status` (`Client::document_status` in Rust).
 ///
 /// `document_id`: the document's `id` as plain UTF-8 text (not JSON). `data` is the service's
 /// `DocumentStatus` (`status`, `fnState`, `fiscalInfo`, `failureInfo`, `message`,
@@ -429,7 +367,7 @@ pub unsafe extern "C" fn mk_send_check(
 /// # Safety
 /// `client` is NULL or a live handle; `document_id` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn mk_status(
+pub unsafe extern "C" fn mk_document_status(
     client: *const MkClient,
     document_id: *const c_char,
 ) -> *mut c_char {
@@ -438,6 +376,23 @@ pub unsafe extern "C" fn mk_status(
         let client = unsafe { client_ref(client) }?;
         client.document_status(unsafe { read_str(document_id, "document_id") }?)
     })
+}
+
+/// The earlier name of `mk_document_status`, kept so existing callers keep working: the same
+/// call, the same result.
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// As `mk_document_status`.
+#[no_mangle]
+pub unsafe extern "C" fn mk_status(
+    client: *const MkClient,
+    document_id: *const c_char,
+) -> *mut c_char {
+    // SAFETY: the same contract as mk_document_status.
+    unsafe { mk_document_status(client, document_id) }
 }
 
 /// Re-queue a `FAILED` document: `PUT /v1/doc/{id}/re-queue`.
@@ -484,7 +439,7 @@ pub unsafe extern "C" fn mk_validate(
         // SAFETY: caller contract of this export (see `# Safety`).
         let options = match unsafe { read_optional_str(options_json, "options_json") }? {
             None => ValidationOptions::default(),
-            Some(text) => validation_options(&parse_json(text, "options_json")?)?,
+            Some(text) => ValidationOptions::from_json(&parse_json(text, "options_json")?)?,
         };
         let document = parse_json(
             unsafe { read_str(document_json, "document_json") }?,
@@ -579,24 +534,6 @@ mod tests {
     fn fallback_envelope_is_valid_json_with_all_keys() {
         let v: Value = serde_json::from_str(FALLBACK_ENVELOPE).unwrap();
         assert_eq!(v["error"].as_object().unwrap().len(), 7);
-    }
-
-    #[test]
-    fn associate_request_never_echoes_values() {
-        let e = associate_request(&json!({"login":"l","password":123456789,"retail_point_id":"p"}))
-            .unwrap_err();
-        assert_eq!(e.field(), Some("password"));
-        assert!(!e.to_string().contains("123456789"));
-        let e = associate_request(&json!({"login":"l","password":"p"})).unwrap_err();
-        assert_eq!(e.field(), Some("retail_point_id"));
-        let e = associate_request(&json!({"login":"l","password":"p","retail_point_id":"r","x":1}))
-            .unwrap_err();
-        assert_eq!(e.field(), Some("x"));
-        let r = associate_request(
-            &json!({"login":"l","password":"p","retail_point_id":"r","client_id":null}),
-        )
-        .unwrap();
-        assert_eq!(r.client_id, None);
     }
 
     #[test]

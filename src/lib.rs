@@ -6,8 +6,12 @@
 //! - [`client`]: one HTTP agent per client, one function per endpoint, retries without doubles.
 //! - [`error`]: the one error type, with stable codes.
 
+#![deny(unsafe_code)]
+
 pub mod client;
 pub mod error;
+// The C ABI is the one place that needs `unsafe` (raw pointers in, owned C strings out).
+#[allow(unsafe_code)]
 pub mod ffi;
 pub mod receipt;
 

@@ -275,16 +275,18 @@ fn full_flow_through_the_c_abi() {
         );
         assert_eq!(v["data"]["document_status"]["status"], "QUEUED");
 
-        let v = take(mk_status(client, c(&id).as_ptr()));
+        let v = take(mk_document_status(client, c(&id).as_ptr()));
         assert_eq!(v["ok"], true, "{v}");
         assert!(v["data"]["status"].is_string());
+        // mk_status is the earlier name of the same call.
+        assert_eq!(take(mk_status(client, c(&id).as_ptr())), v);
 
         let v = take(mk_requeue(client, c(&id).as_ptr()));
         assert_eq!(error_of(&v).0, "rejected");
         assert_eq!(v["error"]["http_status"], 400);
         assert!(v["error"]["service_message"].is_string());
 
-        let v = take(mk_status(client, c("missing-doc").as_ptr()));
+        let v = take(mk_document_status(client, c("missing-doc").as_ptr()));
         assert_eq!(error_of(&v).0, "not_found");
 
         // A lost answer through the ABI: found, not resent.

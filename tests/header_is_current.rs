@@ -16,6 +16,7 @@ const EXPORTS: &[&str] = &[
     "mk_delete_association",
     "mk_service_status",
     "mk_send_check",
+    "mk_document_status",
     "mk_status",
     "mk_requeue",
     "mk_validate",

@@ -33,6 +33,7 @@
 //! `responses.rs` (the service's answers), `delivery.rs` (the retry loop of `send_document`).
 
 mod agents;
+mod associate;
 mod config;
 mod delivery;
 mod http;

@@ -11,6 +11,7 @@
 pub mod document;
 pub mod formats;
 pub mod money;
+mod options;
 pub mod rules;
 pub mod tables;
 pub mod validate;

@@ -284,7 +284,8 @@ static void test_live(const char *base_url) {
     receipt(doc, sizeof doc, id);
     expect(mk_send_check(client, doc), "mk_send_check", "\"ok\":true", "\"outcome\":\"accepted\"",
            "\"attempts\":1", "\"status\":\"QUEUED\"", NULL);
-    expect(mk_status(client, id), "mk_status", "\"ok\":true", "\"status\":\"", NULL);
+    expect(mk_document_status(client, id), "mk_document_status", "\"ok\":true", "\"status\":\"", NULL);
+    expect(mk_status(client, id), "mk_status (the earlier name)", "\"ok\":true", "\"status\":\"", NULL);
     expect(mk_requeue(client, id), "mk_requeue of a document that did not fail",
            "\"code\":\"rejected\"", "\"http_status\":400", NULL);
     expect(mk_status(client, "c-no-such-document"), "mk_status of an unknown id",

@@ -14,6 +14,8 @@ char *mk_service_status(const MkClient *client);
 
 char *mk_send_check(const MkClient *client, const char *document_json);
 
+char *mk_document_status(const MkClient *client, const char *document_id);
+
 char *mk_status(const MkClient *client, const char *document_id);
 
 char *mk_requeue(const MkClient *client, const char *document_id);
