@@ -1,7 +1,14 @@
+//! Developer commands of this repository (CI runs both checks through tests/run.sh):
+//!
 //! `cargo xtask headers` writes the C headers from `src/ffi.rs` with a pinned cbindgen;
 //! `cargo xtask headers --check` writes nothing and fails when a committed header differs from
-//! what would be generated (CI runs it). A build never writes into the source tree: this explicit
-//! command is the only thing that writes these files.
+//! what would be generated. A build never writes into the source tree: this explicit command is
+//! the only thing that writes these files.
+//!
+//! `cargo xtask msrv` checks each workspace crate's `rust-version` against the locked
+//! dependencies it builds with: none may declare a newer one. Only the installed toolchain is
+//! available here (rustup cannot download an old one), so this and clippy's `incompatible_msrv`
+//! lint stand in for building with the minimum toolchain itself.
 //!
 //! - `include/modulpos.h` from `cbindgen.toml`: the C header (doc comments, include guard, C++
 //!   `extern "C"`).
@@ -11,6 +18,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod msrv;
 
 struct Header {
     config: &'static str,
@@ -36,8 +45,9 @@ fn main() -> ExitCode {
     let check = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["headers"] => false,
         ["headers", "--check"] => true,
+        ["msrv"] => return msrv::check(&repository_root()),
         _ => {
-            eprintln!("usage: cargo xtask headers [--check]");
+            eprintln!("usage: cargo xtask headers [--check] | cargo xtask msrv");
             return ExitCode::from(2);
         }
     };
