@@ -1,8 +1,9 @@
 //! The `responseURL` callback: after a document prints, a background worker sends
 //! `GET <responseURL>[?&]status=SUCCESS&qr=<urlencoded qr>`. HTTP 200 completes the document;
 //! anything else is retried every `callback_retry_ms`, at most `callback_max_attempts` times, and
-//! the document stays WAIT_FOR_CALLBACK. Only loopback `http://` targets are ever contacted: this
-//! sandbox must never send traffic off the machine.
+//! the document stays WAIT_FOR_CALLBACK. Only `http://` targets on loopback, or on a host the
+//! operator allowed (`--callback-allow`, for a shop in another container), are ever contacted:
+//! the sandbox never sends traffic anywhere a document alone asks it to.
 
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::atomic::Ordering;
@@ -104,8 +105,21 @@ pub fn callback_url(response_url: &str, qr: &str) -> String {
     format!("{base}{separator}status=SUCCESS&qr={}", percent_encode(qr))
 }
 
-/// Splits `http://host[:port]/path?query` into a loopback socket address and the request target.
+/// Splits `http://host[:port]/path?query` into a loopback socket address and the request target;
+/// every other host is refused (no allow-list).
 pub fn loopback_target(url: &str) -> Result<(SocketAddr, String), String> {
+    callback_target(url, &[], &[])
+}
+
+/// Splits `http://host[:port]/path?query` into the socket address to call and the request target.
+/// Called without asking: a loopback address and `localhost`. Any other host name, and any
+/// non-loopback address, only when it is in `allow`. An allowed name is looked up in `resolve`
+/// first, then by the system resolver; a name that is not allowed is never looked up.
+pub fn callback_target(
+    url: &str,
+    allow: &[String],
+    resolve: &[(String, IpAddr)],
+) -> Result<(SocketAddr, String), String> {
     let rest = url
         .strip_prefix("http://")
         .ok_or("refused: only http:// callback URLs are called by the sandbox")?;
@@ -117,41 +131,69 @@ pub fn loopback_target(url: &str) -> Result<(SocketAddr, String), String> {
     if authority.contains('@') {
         return Err("refused: user info in callback URL".into());
     }
-    let with_port = if authority.starts_with('[') {
-        if authority.contains("]:") {
-            authority.to_string()
-        } else {
-            format!("{authority}:80")
-        }
-    } else if authority.contains(':') {
-        authority.to_string()
-    } else {
-        format!("{authority}:80")
+    let (host, port) = split_host_port(authority)?;
+    let allowed = allow.iter().any(|a| a.eq_ignore_ascii_case(host));
+    let refused = || {
+        format!("refused: callback host {host} is not a loopback address (allow it with --callback-allow)")
     };
-    let host = with_port
-        .rsplit_once(':')
-        .map(|(h, _)| h.trim_start_matches('[').trim_end_matches(']'))
-        .unwrap_or("");
-    // Resolve only names that are loopback by definition; never ask DNS about anything else.
-    let loopback_name = host.eq_ignore_ascii_case("localhost");
-    if !loopback_name && host.parse::<IpAddr>().is_err() {
-        return Err(format!(
-            "refused: callback host {host} is not a loopback address"
-        ));
+    let fixed = resolve
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(host))
+        .map(|(_, ip)| *ip);
+    let literal = host.parse::<IpAddr>().ok();
+    if literal.is_none() && !allowed && !host.eq_ignore_ascii_case("localhost") {
+        // A document alone never makes the sandbox look a name up or call it.
+        return Err(refused());
     }
-    let addr = with_port
-        .to_socket_addrs()
-        .map_err(|e| format!("bad callback address: {e}"))?
-        .find(|a| a.ip().is_loopback())
-        .ok_or_else(|| format!("refused: callback host {host} is not a loopback address"))?;
-    Ok((addr, target))
+    let candidates: Vec<SocketAddr> = match fixed.or(literal) {
+        Some(ip) => vec![SocketAddr::new(ip, port)],
+        None => (host, port)
+            .to_socket_addrs()
+            .map_err(|e| format!("bad callback address: {e}"))?
+            .collect(),
+    };
+    candidates
+        .into_iter()
+        .find(|a| allowed || a.ip().is_loopback())
+        .map(|addr| (addr, target))
+        .ok_or_else(refused)
+}
+
+/// `host[:port]` or `[v6][:port]` → (host without brackets, port; 80 when absent).
+fn split_host_port(authority: &str) -> Result<(&str, u16), String> {
+    let bad = || format!("bad callback address: {authority}");
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or_else(bad)?;
+        match after {
+            "" => (host, None),
+            _ => (host, Some(after.strip_prefix(':').ok_or_else(bad)?)),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        None => 80,
+        Some(p) => p.parse().map_err(|_| bad())?,
+    };
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok((host, port))
 }
 
 /// Sends one callback; Ok(()) when the shop answered HTTP 200. While it waits for the answer its
 /// socket is in `queue.in_flight`, where `interrupt` (shutdown) finds it; `stop` is checked under
 /// the same lock, so a shutdown cannot slip between the two.
-fn send_callback(queue: &CallbackQueue, url: &str, stop: impl Fn() -> bool) -> Result<(), String> {
-    let (addr, target) = loopback_target(url)?;
+fn send_callback(app: &App, url: &str, stop: impl Fn() -> bool) -> Result<(), String> {
+    let queue = &app.callbacks;
+    let (addr, target) = callback_target(
+        url,
+        &app.config.callback_allow,
+        &app.config.callback_resolve,
+    )?;
     let failed = |e: std::io::Error| format!("callback failed: {e}");
     let mut connection =
         Connection::connect_timeout(addr, Duration::from_secs(2), Duration::from_secs(5))
@@ -204,7 +246,7 @@ pub fn run_worker(app: Arc<App>) {
             }
             callback_url(response_url, &document.qr(fiscal, app.timing()))
         };
-        let result = send_callback(&app.callbacks, &url, stop);
+        let result = send_callback(&app, &url, stop);
         let mut state = app.lock();
         let Some(document) = state.documents.get_mut(&job.key) else {
             continue;
@@ -285,5 +327,40 @@ mod tests {
                 "{refused}"
             );
         }
+    }
+
+    #[test]
+    fn calls_allowed_hosts_and_resolves_fixed_names() {
+        let shop: IpAddr = "127.0.0.2".parse().unwrap();
+        let allow = vec!["Shop.Test".to_string()];
+        let resolve = vec![("shop.test".to_string(), shop)];
+        let (addr, target) = callback_target("http://shop.test:8081/cb", &allow, &resolve).unwrap();
+        assert_eq!(
+            (addr.to_string().as_str(), target.as_str()),
+            ("127.0.0.2:8081", "/cb")
+        );
+        // A name is called only when allowed, even when its fixed address is loopback.
+        assert!(callback_target("http://shop.test/", &[], &resolve)
+            .unwrap_err()
+            .starts_with("refused"));
+        // A non-loopback address needs the allow-list; it is never contacted here, only checked.
+        let far = vec![("far.test".to_string(), "10.1.2.3".parse().unwrap())];
+        assert!(callback_target("http://far.test/", &[], &far)
+            .unwrap_err()
+            .starts_with("refused"));
+        let allow_far = vec!["far.test".to_string()];
+        assert_eq!(
+            callback_target("http://far.test/", &allow_far, &far)
+                .unwrap()
+                .0
+                .to_string(),
+            "10.1.2.3:80"
+        );
+        // A name neither allowed nor fixed is refused before any lookup.
+        assert!(callback_target("http://other.test/", &allow, &resolve)
+            .unwrap_err()
+            .starts_with("refused"));
+        assert!(callback_target("http://[::1/", &[], &[]).is_err());
+        assert!(callback_target("http://:80/", &[], &[]).is_err());
     }
 }

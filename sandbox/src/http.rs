@@ -325,42 +325,41 @@ fn parse_hex(text: &str) -> Option<usize> {
     usize::from_str_radix(text, 16).ok()
 }
 
-/// Decodes `%XX` escapes (and `+` as space when `plus_is_space`); None if invalid or not UTF-8.
+/// Decodes `%XX` escapes (and `+` as space when `plus_is_space`); None if an escape is not
+/// two hex digits or the result is not UTF-8. (The `percent-encoding` crate passes a bad escape
+/// through unchanged; a request carrying one is refused here instead.)
 pub fn percent_decode(text: &str, plus_is_space: bool) -> Option<String> {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = parse_hex(text.get(i + 1..i + 3)?)?;
-                out.push(u8::try_from(hex).ok()?);
-                i += 3;
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
+    let escapes_valid = bytes
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| b != b'%' || text.get(i + 1..i + 3).and_then(parse_hex).is_some());
+    if !escapes_valid {
+        return None;
     }
-    String::from_utf8(out).ok()
+    let spaced;
+    let text = if plus_is_space && text.contains('+') {
+        spaced = text.replace('+', " ");
+        spaced.as_str()
+    } else {
+        text
+    };
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
 }
+
+/// Everything but the RFC 3986 unreserved characters (letters, digits, `-`, `.`, `_`, `~`).
+const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// Encodes everything but RFC 3986 unreserved characters.
 pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(text, NOT_UNRESERVED).to_string()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -547,5 +546,9 @@ mod tests {
         assert_eq!(percent_encode("a&b=c"), "a%26b%3Dc");
         assert_eq!(percent_decode("%zz", false), None);
         assert_eq!(percent_decode("%+1", false), None);
+        assert_eq!(percent_decode("%4", false), None);
+        assert_eq!(percent_decode("a+%2B", true).as_deref(), Some("a +"));
+        assert_eq!(percent_decode("a+b", false).as_deref(), Some("a+b"));
+        assert_eq!(percent_decode("%FF", false), None); // not UTF-8
     }
 }

@@ -22,7 +22,7 @@ pub mod state;
 pub mod validation;
 
 use std::fmt;
-use std::net::{SocketAddr, TcpListener};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::Arc;
 
 /// The sandbox's account, retail points and timing.
@@ -52,6 +52,12 @@ pub struct SandboxConfig {
     /// Print one line per request to stderr (method, path without query, status, time).
     /// Credentials and bodies are never printed.
     pub log_requests: bool,
+    /// Callback hosts that may be contacted although they are not loopback (the shop's container
+    /// name, say); loopback targets are always allowed, every other one is refused.
+    pub callback_allow: Vec<String>,
+    /// Fixed addresses for callback host names, consulted before the system resolver (like
+    /// curl's `--resolve`): a name given here needs no DNS or /etc/hosts entry.
+    pub callback_resolve: Vec<(String, IpAddr)>,
 }
 
 pub const DEFAULT_LOGIN: &str = "sandbox-login";
@@ -73,6 +79,8 @@ impl Default for SandboxConfig {
             idle_timeout_ms: 30_000,
             read_timeout_ms: 5_000,
             log_requests: false,
+            callback_allow: Vec::new(),
+            callback_resolve: Vec::new(),
         }
     }
 }
@@ -92,6 +100,8 @@ impl fmt::Debug for SandboxConfig {
             .field("idle_timeout_ms", &self.idle_timeout_ms)
             .field("read_timeout_ms", &self.read_timeout_ms)
             .field("log_requests", &self.log_requests)
+            .field("callback_allow", &self.callback_allow)
+            .field("callback_resolve", &self.callback_resolve)
             .finish()
     }
 }
