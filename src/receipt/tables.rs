@@ -5,7 +5,7 @@
 //! all read these slices. Until a release has the new value, the client option
 //! `allow_unknown_values` lets it pass through unchecked.
 //!
-//! Sources: the API reference in `shared/modulkassa-api.md`, sections 3 and 4.
+//! Sources: the API facts in `docs/api.md`, sections 3 and 4.
 
 use serde::Serialize;
 use serde_json::{json, Value};
