@@ -106,7 +106,7 @@ fn bad_configs_leave_the_handle_null() {
         (r#"{"login":"x"}"#, "password"),
         (r#"{"#, "config_json"),
     ] {
-        let mut handle: *mut MkClient = 0x1 as *mut MkClient;
+        let mut handle: *mut MkClient = ptr::dangling_mut::<MkClient>();
         let v = take(unsafe { mk_client_new(c(config).as_ptr(), &mut handle) });
         assert_eq!(error_of(&v), ("invalid_argument", field), "{config}");
         assert!(handle.is_null(), "{config}: handle not reset");
