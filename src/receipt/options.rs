@@ -59,7 +59,11 @@ mod tests {
         );
         let e = ValidationOptions::from_json(&json!({"allow_unknown_values": 1})).unwrap_err();
         assert_eq!(e.field(), Some("allow_unknown_values"));
-        assert!(ValidationOptions::from_json(&json!({"strict": true})).unwrap().strict);
+        assert!(
+            ValidationOptions::from_json(&json!({"strict": true}))
+                .unwrap()
+                .strict
+        );
         let e = ValidationOptions::from_json(&json!({"strict": "yes"})).unwrap_err();
         assert_eq!(e.field(), Some("strict"));
         let e = ValidationOptions::from_json(&json!({"lenient": true})).unwrap_err();
