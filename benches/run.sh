@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark (README "Performance"): client CPU per call, as ratios against baselines run side by
+# The benchmark (benches/README.md): client CPU per call, as ratios against baselines run side by
 # side, against the sandbox binary on loopback:
 #   1. Rust (benches/library.rs): mk_send_check vs bare ureq vs a raw socket; mk_status likewise;
 #      mk_validate vs a plain serde_json parse; RSS over many calls;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the release artifacts into dist/ (README "Release build"):
+# Builds the release artifacts into dist/ (docs/release.md):
 #
 #   bash scripts/dist.sh
 #

@@ -1,6 +1,6 @@
 //! The C ABI: the only `extern "C"` and `unsafe` code of the crate.
 //!
-//! Conventions (see README, "C API"):
+//! Conventions (see docs/c-api.md):
 //! - Inputs are borrowed, NUL-terminated UTF-8 strings, read only during the call and never kept.
 //! - Every call that can fail returns a newly allocated JSON envelope, `{"ok":true,"data":...}`
 //!   or `{"ok":false,"error":{code,message,retryable,http_status,field,service_message,issues}}`,
@@ -208,7 +208,7 @@ fn tables() -> Value {
 
 /// Create a client.
 ///
-/// `config_json`: the config object (keys in the README: `login`, `password`, `test_mode`,
+/// `config_json`: the config object (keys in docs/c-api.md: `login`, `password`, `test_mode`,
 /// `base_url`, `connect_timeout_ms`, `timeout_ms`, `max_attempts`, `retry_backoff_ms`,
 /// `allow_insecure_http`, `allow_unknown_values`); NULL or `{}` gives the defaults. Unknown keys
 /// are an `invalid_argument` error. No request is made.

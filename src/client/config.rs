@@ -44,8 +44,8 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Client configuration; every key of the config JSON (see the README table). Unknown keys are an
-/// error, so a misspelt `timout_ms` is noticed instead of silently ignored.
+/// Client configuration; every key of the config JSON (see the table in docs/c-api.md). Unknown
+/// keys are an error, so a misspelt `timout_ms` is noticed instead of silently ignored.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {

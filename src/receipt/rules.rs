@@ -38,7 +38,7 @@ const fn rule(code: &'static str, severity: Severity, description: &'static str)
 
 use Severity::{Error, Warning};
 
-/// Every rule, in the order of the README's list.
+/// Every rule, in the order of the list in docs/c-api.md.
 pub const RULES: &[Rule] = &[
     rule(
         "required",

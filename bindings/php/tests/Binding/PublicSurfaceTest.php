@@ -15,7 +15,7 @@ use Tests\TestCase;
  */
 class PublicSurfaceTest extends TestCase
 {
-    /** Differences on purpose (README, "Migrating"): the original's test URL is dead. */
+    /** Differences on purpose (bindings/php/README.md, "Migrating"): the original's test URL is dead. */
     private const CHANGED = [
         "const Config::BASE_TEST_URI = 'https://demo-fn.avanpos.com/fn'" => "const Config::BASE_TEST_URI = 'https://demo.modulpos.ru/api/fn'",
     ];
