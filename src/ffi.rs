@@ -206,6 +206,31 @@ fn tables() -> Value {
 // ---------------------------------------------------------------------------------------------
 // Exports.
 
+/// Pins this shared library in memory once a client exists: PHP's `FFI::cdef` (FPM with
+/// `ffi.enable=true`, no preload) dlcloses the library at the end of every request, which would
+/// unload the process-wide agent cache (`client/agents.rs`): a new connection per request, and the
+/// descriptors of the pooled sockets leaked. `RTLD_NODELETE` keeps it, so the next request's
+/// `dlopen` finds the same copy, cache and connections included.
+fn keep_library_loaded() {
+    static PINNED: std::sync::Once = std::sync::Once::new();
+    PINNED.call_once(|| {
+        // SAFETY: dladdr only reads the address (of a function of this library) and fills `info`;
+        // dlopen with RTLD_NOLOAD never loads anything, it only takes one more reference to the
+        // object that is already loaded (this library), now flagged NODELETE. The handle is kept
+        // on purpose (never dlclosed).
+        unsafe {
+            let mut info: libc::Dl_info = std::mem::zeroed();
+            let here = keep_library_loaded as *const () as *const libc::c_void;
+            if libc::dladdr(here, &mut info) != 0 && !info.dli_fname.is_null() {
+                libc::dlopen(
+                    info.dli_fname,
+                    libc::RTLD_NOW | libc::RTLD_NOLOAD | libc::RTLD_NODELETE,
+                );
+            }
+        }
+    });
+}
+
 /// Create a client.
 ///
 /// `config_json`: the config object (keys in docs/c-api.md: `login`, `password`, `test_mode`,
@@ -242,6 +267,7 @@ pub unsafe extern "C" fn mk_client_new(
             Some(text) => Config::from_json_value(&parse_json(text, "config_json")?)?,
         };
         let client = Client::new(config)?;
+        keep_library_loaded();
         let data = json!({ "base_url": client.base_url() });
         // SAFETY: as above; ownership of the box passes to the caller until mk_client_free.
         unsafe { *out_client = Box::into_raw(Box::new(MkClient { client })) };

@@ -56,6 +56,7 @@ run_suite "PHP binding (PHPUnit)" bash bindings/php/run-tests.sh
 run_suite "release artifacts (dist/: glibc 2.17, Composer without Rust, C SDK)" bash tests/dist/run.sh
 # Not the benchmark: 3 calls per arm, so it cannot rot unnoticed (about a minute, mostly its build).
 run_suite "benchmark smoke run (benches/run.sh, 3 calls per arm)" env BENCH_CALLS=3 BENCH_RSS_CALLS=20 bash benches/run.sh
+run_suite "PHP-FPM (real master, FastCGI; preload and ffi.enable=true)" bash tests/fpm/run.sh
 
 step "summary"
 for s in "${passed[@]}"; do echo "  ok      $s"; done

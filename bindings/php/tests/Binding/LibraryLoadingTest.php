@@ -99,7 +99,7 @@ class LibraryLoadingTest extends TestCase
         $package = $repository . '/bindings/php';
         $this->copyPackage($package);
         mkdir($package . '/lib');
-        symlink(Library::origin() === 'ffi.preload scope MODULPOS' ? $this->builtLibrary() : realpath(Library::origin()), $package . '/lib/libmodulpos.so');
+        symlink(Library::origin() === 'preloaded FFI scope MODULPOS' ? $this->builtLibrary() : realpath(Library::origin()), $package . '/lib/libmodulpos.so');
         mkdir($repository . '/target/release', 0777, true);
         file_put_contents($repository . '/target/release/libmodulpos.so', 'not a library');
 
@@ -147,7 +147,7 @@ class LibraryLoadingTest extends TestCase
         [$exit, $out] = $this->runInFreshProcess(self::PACKAGE, ['MODULPOS_FFI_LIB' => '/nonexistent/ignored.so'], ['ffi.enable=preload', "ffi.preload=$header"]);
 
         $this->assertSame(0, $exit, $out);
-        $this->assertStringContainsString('loaded ffi.preload scope MODULPOS', $out);
+        $this->assertStringContainsString('loaded preloaded FFI scope MODULPOS', $out);
         $this->assertStringContainsString('vat_tags', $out, 'calls go through the preloaded scope');
     }
 
