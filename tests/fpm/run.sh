@@ -69,7 +69,8 @@ fi
 # shellcheck source=scripts/sandbox.sh
 . scripts/sandbox.sh
 start_sandbox --queue-ms 20 --print-ms 20
-trap 'stop_fpm; rm -rf "$work"' EXIT
+# Replaces start_sandbox's EXIT trap, so it stops the sandbox too.
+trap 'stop_fpm; kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; rm -rf "$work"' EXIT
 association="$(php -r '
     $context = stream_context_create(["http" => ["method" => "POST", "header" => "Authorization: Basic " . base64_encode($argv[2] . ":" . $argv[3])]]);
     $answer = json_decode((string) file_get_contents($argv[1], false, $context), true);
