@@ -28,6 +28,11 @@
  */
 typedef struct MkClient MkClient;
 
+/**
+ * One exchange in progress: what the host answered.
+ */
+typedef struct MkExchange MkExchange;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -100,6 +105,54 @@ char *mk_delete_association(const MkClient *client);
  * `client` is NULL or a live handle.
  */
 char *mk_service_status(const MkClient *client);
+
+/**
+ * Route every HTTP exchange of `client` through the host (e.g. PHP's Guzzle client), or back
+ * through the native agent when `callback` is NULL. The library still builds each request,
+ * validates, maps statuses onto errors and runs the exactly-once delivery; the host only moves
+ * bytes. For each exchange the library calls `callback(user_data, exchange, request_json)` with
+ * `{"method","url","headers":{name: value},"body": text | null}`; before returning, the callback
+ * calls `mk_exchange_respond` (status and body) or `mk_exchange_fail` (no answer: a `transport`
+ * error; the document may exist and resending the same id is safe). The `Authorization` header
+ * in `headers` holds the credentials: the host must not log it. `timeout_ms` and
+ * `connect_timeout_ms` do not apply; the host's own timeouts do. `data` is `null`.
+ *
+ * Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+ *
+ * # Safety
+ * `client` is NULL or a live handle. `callback` is NULL or callable with `user_data` from every
+ * thread that uses `client`, until it is replaced or `client` is freed.
+ */
+char *mk_client_set_transport(const MkClient *client,
+                              void (*callback)(void *user_data,
+                                               MkExchange *exchange,
+                                               const char *request_json),
+                              void *user_data);
+
+/**
+ * The host's answer to one exchange (inside its transport callback): the HTTP `status`
+ * (100-599) and `body_len` bytes at `body` (NULL when `body_len` is 0). Returns 0, or -1 when
+ * an argument is invalid (then the exchange counts as failed).
+ *
+ * # Safety
+ * `exchange` is the pointer the callback received, during the callback; `body` points to
+ * `body_len` readable bytes.
+ */
+int32_t mk_exchange_respond(MkExchange *exchange,
+                            uint16_t status,
+                            const char *body,
+                            uintptr_t body_len);
+
+/**
+ * The host could not complete one exchange (inside its transport callback): `message` (UTF-8,
+ * may be NULL) says why; it becomes part of a `transport` error, so it must not hold a
+ * credential. Returns 0, or -1 when `exchange` is NULL.
+ *
+ * # Safety
+ * `exchange` is the pointer the callback received, during the callback; `message` is NULL or a
+ * NUL-terminated string.
+ */
+int32_t mk_exchange_fail(MkExchange *exchange, const char *message);
 
 /**
  * Validate and send a receipt: `POST /v2/doc`.

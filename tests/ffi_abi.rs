@@ -346,3 +346,85 @@ fn one_handle_shared_by_threads_through_the_abi() {
     unsafe { mk_client_free(client) };
     assert_eq!(counters(&sb)["documents"].as_object().unwrap().len(), 30);
 }
+
+/// What the test transport saw, and how it answers.
+struct Host {
+    requests: std::sync::Mutex<Vec<Value>>,
+    fail: bool,
+}
+
+unsafe extern "C" fn host_transport(
+    user_data: *mut std::ffi::c_void,
+    exchange: *mut MkExchange,
+    request_json: *const std::ffi::c_char,
+) {
+    let host = unsafe { &*(user_data as *const Host) };
+    let text = unsafe { std::ffi::CStr::from_ptr(request_json) }
+        .to_str()
+        .unwrap();
+    host.requests
+        .lock()
+        .unwrap()
+        .push(serde_json::from_str(text).unwrap());
+    if host.fail {
+        let reason = c("proxy: connection refused");
+        assert_eq!(unsafe { mk_exchange_fail(exchange, reason.as_ptr()) }, 0);
+        return;
+    }
+    let body = r#"{"status":"QUEUED","fnState":"READY","message":"Document queued for printing"}"#;
+    let rc = unsafe { mk_exchange_respond(exchange, 200, body.as_ptr().cast(), body.len()) };
+    assert_eq!(rc, 0);
+}
+
+#[test]
+fn a_host_transport_carries_every_exchange_and_its_failure_is_a_transport_error() {
+    for fail in [false, true] {
+        let host = Host {
+            requests: std::sync::Mutex::new(Vec::new()),
+            fail,
+        };
+        // Port 9 (discard) on loopback: nothing answers there, so only the host can.
+        let config = c(
+            r#"{"login":"u","password":"s3cret-pw","base_url":"http://127.0.0.1:9/api/fn","max_attempts":2,"retry_backoff_ms":0}"#,
+        );
+        let mut client = ptr::null_mut();
+        let v = take(unsafe { mk_client_new(config.as_ptr(), &mut client) });
+        assert_eq!(v["ok"], true, "{v}");
+        let v = take(unsafe {
+            mk_client_set_transport(client, Some(host_transport), &host as *const Host as *mut _)
+        });
+        assert_eq!(v, json!({"ok": true, "data": null}));
+        let mut doc = receipt("host-1");
+        doc["docNum"] = json!(77);
+        let v = take(unsafe { mk_send_check(client, c(&doc.to_string()).as_ptr()) });
+        let requests = host.requests.lock().unwrap().clone();
+        if fail {
+            assert_eq!(error_of(&v).0, "transport", "{v}");
+            assert_eq!(v["error"]["retryable"], true);
+            let message = v["error"]["message"].as_str().unwrap();
+            assert!(message.contains("proxy: connection refused"), "{message}");
+            assert!(!v.to_string().contains("s3cret-pw") && !v.to_string().contains("Basic"));
+            // Lost answers are retried with the same id, asking the status first.
+            assert!(requests.len() >= 2, "{requests:?}");
+        } else {
+            assert_eq!(v["ok"], true, "{v}");
+            assert_eq!(v["data"]["document_status"]["status"], "QUEUED");
+            assert_eq!(requests.len(), 1);
+            let request = &requests[0];
+            assert_eq!(request["method"], "POST");
+            assert_eq!(request["url"], "http://127.0.0.1:9/api/fn/v2/doc");
+            assert!(request["headers"]["Authorization"]
+                .as_str()
+                .unwrap()
+                .starts_with("Basic "));
+            let body: Value = serde_json::from_str(request["body"].as_str().unwrap()).unwrap();
+            assert_eq!(body["docNum"], "77");
+        }
+        // Back to the native agent: nothing listens on port 9, so it is a transport error.
+        let v = take(unsafe { mk_client_set_transport(client, None, ptr::null_mut()) });
+        assert_eq!(v["ok"], true);
+        let v = take(unsafe { mk_status(client, c("host-1").as_ptr()) });
+        assert_eq!(error_of(&v).0, "transport", "{v}");
+        unsafe { mk_client_free(client) };
+    }
+}

@@ -23,6 +23,7 @@ install_missing() {
     command -v php >/dev/null 2>&1 || need+=(php-cli)
     command -v phpunit >/dev/null 2>&1 || need+=(phpunit)
     command -v composer >/dev/null 2>&1 || need+=(composer) # the PHP test that installs the package with Composer
+    [ -f /usr/share/php/GuzzleHttp/autoload.php ] || need+=(php-guzzlehttp-guzzle) # a shop's Guzzle client as transport
     [ ${#need[@]} -eq 0 ] && return 0
     step "installing ${need[*]}"
     local sudo=""

@@ -16,6 +16,7 @@ use ureq::unversioned::transport::DefaultConnector;
 use super::agents::{self, AgentKey};
 use super::config::{BaseUrl, Config, Secret};
 use super::resolver::CachingResolver;
+use super::transport::{Transport, TransportSlot};
 use crate::error::{Error, Result};
 
 /// The largest response body read; anything longer is a malformed response.
@@ -127,11 +128,14 @@ impl Reply {
 /// settings share one connection pool, across handles and threads, and never across a fork.
 pub struct Http {
     key: AgentKey,
+    /// A host's transport, when one is registered (`transport.rs`); the agent otherwise.
+    pub transport: TransportSlot,
 }
 
 impl Http {
     pub fn new(config: &Config, base: BaseUrl, credentials: Option<&Credentials>) -> Http {
         Http {
+            transport: TransportSlot::default(),
             key: AgentKey {
                 base,
                 credentials: credentials.cloned(),
@@ -186,9 +190,12 @@ impl Http {
         json_body: Option<&[u8]>,
     ) -> Result<Reply> {
         let url = self.key.base.join(path);
-        let agent = self.agent();
         let what = What(method, path);
         let authorization = auth.header_value();
+        if let Some(host) = self.transport.current() {
+            return host_call(&*host, method, &url, authorization, json_body, what);
+        }
+        let agent = self.agent();
         let result = match method {
             Method::Get => agent
                 .get(&url)
@@ -241,6 +248,47 @@ impl Http {
             other => Error::Transport(format!("{what}: {other}")),
         }
     }
+}
+
+/// One exchange through a host's transport: the same request the agent would send, and the same
+/// mapping of its answer. A host failure is a `transport` error (the document may exist; resending
+/// the same id is safe); the host's text never holds a header value of ours, and none is added.
+fn host_call(
+    host: &dyn Transport,
+    method: Method,
+    url: &str,
+    authorization: &str,
+    json_body: Option<&[u8]>,
+    what: What,
+) -> Result<Reply> {
+    let user_agent = concat!("modulpos/", env!("CARGO_PKG_VERSION"));
+    let mut headers = vec![
+        ("Authorization", authorization),
+        ("Accept", "application/json"),
+        ("User-Agent", user_agent),
+    ];
+    if json_body.is_some() {
+        headers.push(("Content-Type", "application/json; charset=utf-8"));
+    }
+    let answer = host
+        .exchange(method.as_str(), url, &headers, json_body)
+        .map_err(|reason| {
+            Error::Transport(format!("{what}: the host's transport failed: {reason}"))
+        })?;
+    let status = answer.status;
+    if answer.body.len() as u64 > MAX_RESPONSE_BYTES {
+        return Err(Error::MalformedResponse {
+            http_status: Some(status),
+            detail: format!("{what}: the answer is larger than {MAX_RESPONSE_BYTES} bytes"),
+        });
+    }
+    if (200..300).contains(&status) {
+        return Ok(Reply {
+            status,
+            body: answer.body,
+        });
+    }
+    Err(status_error(status, &answer.body, &what.to_string()))
 }
 
 fn is_timeout(e: &std::io::Error) -> bool {

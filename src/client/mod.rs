@@ -30,7 +30,8 @@
 //! Files: `config.rs` (the config keys, base URL), `agents.rs` (the process-wide agent cache),
 //! `http.rs` (agent building, auth, error mapping),
 //! `resolver.rs` (the agent's name resolution: IP literals directly, names cached briefly),
-//! `responses.rs` (the service's answers), `delivery.rs` (the retry loop of `send_document`).
+//! `responses.rs` (the service's answers), `delivery.rs` (the retry loop of `send_document`),
+//! `transport.rs` (a host's own HTTP client in place of the agent, `mk_client_set_transport`).
 
 mod agents;
 mod associate;
@@ -39,6 +40,7 @@ mod delivery;
 mod http;
 mod resolver;
 mod responses;
+pub mod transport;
 
 use serde_json::Value;
 
@@ -118,6 +120,12 @@ impl Client {
             max_attempts: config.max_attempts,
             retry_backoff_ms: config.retry_backoff_ms,
         })
+    }
+
+    /// Route every HTTP exchange of this client through `transport` (a host's HTTP client), or
+    /// back through the native agent with `None`. See [`transport`].
+    pub fn set_transport(&self, transport: Option<std::sync::Arc<dyn transport::Transport>>) {
+        self.http.transport.set(transport);
     }
 
     /// The API root in use.

@@ -99,6 +99,8 @@ fn generate(root: &Path, header: &Header) -> Result<String, String> {
     let bindings = cbindgen::Builder::new()
         .with_config(config)
         .with_src(root.join("src/ffi.rs"))
+        // The host transport's opaque exchange and callback type (mk_client_set_transport).
+        .with_src(root.join("src/client/transport.rs"))
         .generate()
         .map_err(|e| format!("cbindgen could not read src/ffi.rs: {e}"))?;
     let mut out = Vec::new();

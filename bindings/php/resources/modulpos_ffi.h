@@ -2,6 +2,8 @@
 
 typedef struct MkClient MkClient;
 
+typedef struct MkExchange MkExchange;
+
 char *mk_client_new(const char *config_json, MkClient **out_client);
 
 void mk_client_free(MkClient *client);
@@ -11,6 +13,19 @@ char *mk_associate(const MkClient *client, const char *request_json);
 char *mk_delete_association(const MkClient *client);
 
 char *mk_service_status(const MkClient *client);
+
+char *mk_client_set_transport(const MkClient *client,
+                              void (*callback)(void *user_data,
+                                               MkExchange *exchange,
+                                               const char *request_json),
+                              void *user_data);
+
+int32_t mk_exchange_respond(MkExchange *exchange,
+                            uint16_t status,
+                            const char *body,
+                            uintptr_t body_len);
+
+int32_t mk_exchange_fail(MkExchange *exchange, const char *message);
 
 char *mk_send_check(const MkClient *client, const char *document_json);
 

@@ -30,6 +30,9 @@ class Associate
     /** @var string|null */
     private $clientId;
 
+    /** @var \GuzzleHttp\ClientInterface|null */
+    private $client;
+
     /** @var array<string, mixed> */
     private $options;
 
@@ -38,9 +41,10 @@ class Associate
      * @param string                           $password        Modul.Kassa account password
      * @param string                           $retailPointUuid the retail point's id
      * @param bool                             $testMode        use the test service
-     * @param \GuzzleHttp\ClientInterface|null $client          accepted for compatibility with the
-     *                                                          original package and ignored: the
-     *                                                          native library does the HTTP
+     * @param \GuzzleHttp\ClientInterface|null $client          when given, every request goes
+     *                                                          through it (proxy, CA bundle,
+     *                                                          middleware, MockHandler); the
+     *                                                          native agent otherwise
      * @param string|null                      $clientId        set when several applications send
      *                                                          documents for the same point
      * @param array<string, mixed>             $options         library settings: base_url,
@@ -62,6 +66,7 @@ class Associate
         $this->testMode = $testMode;
         $this->clientId = $clientId;
         $this->options = $options;
+        $this->client = $client;
     }
 
     /**
@@ -77,6 +82,9 @@ class Associate
     public function init()
     {
         $handle = new ClientHandle(array_merge($this->options, ['test_mode' => $this->testMode]));
+        if ($this->client !== null) {
+            $handle->useGuzzle($this->client);
+        }
         $request = [
             'login' => $this->login,
             'password' => $this->password,

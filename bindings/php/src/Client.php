@@ -41,6 +41,9 @@ class Client implements ClientInterface
     /** @var array<string, mixed> */
     private $options;
 
+    /** @var \GuzzleHttp\ClientInterface|null */
+    private $client;
+
     /** @var ClientHandle|null */
     private $handle;
 
@@ -54,8 +57,9 @@ class Client implements ClientInterface
      * @param string                           $login    userName returned by Associate::init()
      * @param string                           $password password returned by Associate::init()
      * @param bool                             $testMode use the test service
-     * @param \GuzzleHttp\ClientInterface|null $client   accepted for compatibility with the original
-     *                                                   package and ignored: the native library does the HTTP
+     * @param \GuzzleHttp\ClientInterface|null $client   when given, every request goes through it
+     *                                                   (proxy, CA bundle, middleware, MockHandler);
+     *                                                   the native agent otherwise
      * @param array<string, mixed>             $options  library settings: base_url, connect_timeout_ms,
      *                                                   timeout_ms, max_attempts, retry_backoff_ms,
      *                                                   allow_insecure_http, allow_unknown_values,
@@ -73,6 +77,7 @@ class Client implements ClientInterface
         $this->password = $password;
         $this->testMode = $testMode;
         $this->options = $options;
+        $this->client = $client;
     }
 
     /**
@@ -211,6 +216,9 @@ class Client implements ClientInterface
                 'password' => $this->password,
                 'test_mode' => $this->testMode,
             ]));
+            if ($this->client !== null) {
+                $this->handle->useGuzzle($this->client);
+            }
         }
 
         return $this->handle;

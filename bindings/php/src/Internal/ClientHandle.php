@@ -17,6 +17,9 @@ final class ClientHandle
     /** @var \FFI\CData|null MkClient* */
     private $pointer;
 
+    /** @var GuzzleTransport|null kept alive while the library may call it */
+    private $transport;
+
     /**
      * @param array<string, mixed> $config the library's config keys (login, password, test_mode, ...)
      */
@@ -36,6 +39,16 @@ final class ClientHandle
             throw $e;
         }
         $this->pointer = $out;
+    }
+
+    /**
+     * Sends every request of this handle through the shop's Guzzle client.
+     */
+    public function useGuzzle(\GuzzleHttp\ClientInterface $guzzle): void
+    {
+        $transport = new GuzzleTransport($guzzle);
+        Library::call('mk_client_set_transport', $this->pointer, $transport, null);
+        $this->transport = $transport;
     }
 
     public function __destruct()
