@@ -428,3 +428,31 @@ fn a_host_transport_carries_every_exchange_and_its_failure_is_a_transport_error(
         unsafe { mk_client_free(client) };
     }
 }
+
+#[test]
+fn send_check_carries_the_warnings_and_strict_refuses_them() {
+    let sb = sandbox();
+    let (login, password) = associate(&sb);
+    for strict in [false, true] {
+        let client = new_client(json!({
+            "base_url": sb.base_url(), "login": login, "password": password, "strict": strict
+        }));
+        // The original PHP package's README cashier INN: its check digits do not match.
+        let mut doc = receipt(&unique_id("warn"));
+        doc["cashierInn"] = json!("123456789012");
+        let v = take(unsafe { mk_send_check(client, c(&doc.to_string()).as_ptr()) });
+        if strict {
+            assert_eq!(error_of(&v), ("validation", "cashierInn"));
+            assert_eq!(v["error"]["issues"][0]["rule"], "inn_checksum");
+        } else {
+            assert_eq!(v["ok"], true, "{v}");
+            assert_eq!(v["data"]["document_status"]["status"], "QUEUED");
+            assert_eq!(
+                v["data"]["warnings"],
+                json!([{"field": "cashierInn", "rule": "inn_checksum",
+                        "reason": "is not a valid INN (the check digit does not match)"}])
+            );
+        }
+        unsafe { mk_client_free(client) };
+    }
+}
