@@ -49,7 +49,7 @@ cargo build --release --workspace --locked || exit 1
 
 run_suite "generated headers are current (cargo xtask headers --check)" cargo xtask headers --check
 run_suite "rust-version covers the locked dependencies (cargo xtask msrv)" cargo xtask msrv
-run_suite "Rust tests (library, sandbox, integration)" cargo test --release --workspace --locked
+run_suite "Rust tests (library, sandbox, integration)" cargo test --release --workspace --locked --no-fail-fast
 run_suite "sandbox from cargo install" bash tests/sandbox_install.sh
 run_suite "C ABI under valgrind" bash tests/c/run.sh
 run_suite "Python ctypes" bash tests/python/run.sh
