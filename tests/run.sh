@@ -7,7 +7,8 @@
 #      `cargo xtask headers` generates from src/ffi.rs,
 #   5. runs the C ABI test under valgrind, the Python ctypes test and the PHP test suite, each against a
 #      sandbox it starts and stops itself,
-#   6. runs the benchmark (benches/run.sh) for 3 calls per arm: a smoke run, not a measurement.
+#   6. runs the benchmark (benches/run.sh) for 3 calls per arm: a smoke run, not a measurement,
+#   7. runs the outbox suite on throwaway PostgreSQL and MariaDB servers it installs and starts.
 # Every suite runs even when an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +59,7 @@ run_suite "release artifacts (dist/: glibc 2.17, Composer without Rust, C SDK)" 
 # Not the benchmark: 3 calls per arm, so it cannot rot unnoticed (about a minute, mostly its build).
 run_suite "benchmark smoke run (benches/run.sh, 3 calls per arm)" env BENCH_CALLS=3 BENCH_RSS_CALLS=20 bash benches/run.sh
 run_suite "PHP-FPM (real master, FastCGI; preload and ffi.enable=true)" bash tests/fpm/run.sh
+run_suite "Outbox on SQLite, MariaDB, PostgreSQL (worker, PHP, chaos)" bash tests/outbox/run.sh
 
 step "summary"
 for s in "${passed[@]}"; do echo "  ok      $s"; done
