@@ -3,7 +3,9 @@
 //! Conventions (see docs/c-api.md):
 //! - Inputs are borrowed, NUL-terminated UTF-8 strings, read only during the call and never kept.
 //! - Every call that can fail returns a newly allocated JSON envelope, `{"ok":true,"data":...}`
-//!   or `{"ok":false,"error":{code,message,retryable,http_status,field,service_message,issues}}`,
+//!   or `{"ok":false,"error":{code,message,retryable,http_status,field,service_message,issues,
+//!   issue_count,may_exist,safe_to_resend,retry_after_ms}}` (`may_exist`: the service may hold
+//!   the document; `safe_to_resend`: sending it again with the same id is safe; see README "Errors"),
 //!   which the caller frees with [`mk_string_free`] (never `free()`). These calls never return
 //!   NULL.
 //! - A NULL argument, invalid UTF-8, an input over 1 MiB, malformed or too deeply nested JSON
@@ -24,7 +26,7 @@ use serde_json::{json, Value};
 pub use crate::client::transport::MkExchange;
 use crate::client::transport::{request_json, HostResponse, Transport};
 use crate::client::{AssociateRequest, Client, Config};
-use crate::error::{Error, FieldIssue, Result, CODES};
+use crate::error::{Error, FieldIssue, Result, CODES, MAX_LISTED_ISSUES};
 use crate::receipt::{self, ValidationOptions};
 
 /// The version of this C ABI; wrappers check it when they load the library. It changes only when
@@ -41,7 +43,7 @@ const VERSION: &CStr =
     };
 
 /// Sent when even the envelope cannot be built (it cannot contain a NUL; this is a last resort).
-const FALLBACK_ENVELOPE: &str = r#"{"ok":false,"error":{"code":"internal","message":"internal error: the result could not be encoded","retryable":false,"http_status":null,"field":null,"service_message":null,"issues":[]}}"#;
+const FALLBACK_ENVELOPE: &str = r#"{"ok":false,"error":{"code":"internal","message":"internal error: the result could not be encoded","retryable":false,"http_status":null,"field":null,"service_message":null,"issues":[],"issue_count":0,"may_exist":false,"safe_to_resend":false,"retry_after_ms":null}}"#;
 
 /// An opaque client handle: one HTTP agent (connection pool) and the credentials of one
 /// association. Created by `mk_client_new`, freed by `mk_client_free`. Thread-safe.
@@ -90,10 +92,16 @@ unsafe fn read_optional_str<'a>(ptr: *const c_char, name: &str) -> Result<Option
     }
 }
 
-/// Parse JSON text; serde_json's recursion limit (128) refuses deep nesting.
-fn parse_json(text: &str, name: &str) -> Result<Value> {
-    serde_json::from_str(text)
-        .map_err(|e| Error::invalid_argument(Some(name), format!("is not valid JSON: {e}")))
+/// Parse JSON text; serde_json's recursion limit (128) refuses deep nesting, and a key twice in
+/// one object is refused naming it (`field` is then the key's path).
+pub(crate) fn parse_json(text: &str, name: &str) -> Result<Value> {
+    crate::json::from_str_strict(text).map_err(|e| match e {
+        crate::json::JsonError::DuplicateKey(path) => Error::invalid_argument(
+            Some(&path),
+            format!("`{name}` has the key `{path}` twice; give every key once"),
+        ),
+        syntax => Error::invalid_argument(Some(name), syntax.to_string()),
+    })
 }
 
 /// # Safety
@@ -105,7 +113,8 @@ unsafe fn client_ref<'a>(ptr: *const MkClient) -> Result<&'a Client> {
         .ok_or_else(|| Error::invalid_argument(Some("client"), "must not be NULL"))
 }
 
-/// The `error` object of an envelope: all seven keys, always, in this order.
+/// The `error` object of an envelope: all eleven keys, always, in this order. `issues` lists at
+/// most [`MAX_LISTED_ISSUES`]; `issue_count` counts them all.
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     code: &'static str,
@@ -115,6 +124,10 @@ struct ErrorBody<'a> {
     field: Option<&'a str>,
     service_message: Option<&'a str>,
     issues: &'a [FieldIssue],
+    issue_count: usize,
+    may_exist: bool,
+    safe_to_resend: bool,
+    retry_after_ms: Option<u64>,
 }
 
 impl<'a> From<&'a Error> for ErrorBody<'a> {
@@ -126,7 +139,11 @@ impl<'a> From<&'a Error> for ErrorBody<'a> {
             http_status: e.http_status(),
             field: e.field(),
             service_message: e.service_message(),
-            issues: e.issues(),
+            issues: &e.issues()[..e.issues().len().min(MAX_LISTED_ISSUES)],
+            issue_count: e.issue_count().max(e.issues().len()),
+            may_exist: e.may_exist(),
+            safe_to_resend: e.safe_to_resend(),
+            retry_after_ms: e.retry_after_ms(),
         }
     }
 }
@@ -678,7 +695,7 @@ mod tests {
     }
 
     #[test]
-    fn envelopes_always_carry_all_seven_error_keys() {
+    fn envelopes_always_carry_all_eleven_error_keys() {
         let v = take(envelope_call::<()>(|| Err(Error::Authentication)));
         let error = v["error"].as_object().unwrap();
         let mut keys: Vec<&str> = error.keys().map(String::as_str).collect();
@@ -689,13 +706,29 @@ mod tests {
                 "code",
                 "field",
                 "http_status",
+                "issue_count",
                 "issues",
+                "may_exist",
                 "message",
+                "retry_after_ms",
                 "retryable",
+                "safe_to_resend",
                 "service_message"
             ]
         );
         assert_eq!(error["http_status"], 401);
+        // The truths of a send come through.
+        let v = take(envelope_call::<()>(|| {
+            Err(Error::Undelivered {
+                cause: Box::new(Error::Transport("dropped".into())),
+                may_exist: true,
+                safe_to_resend: true,
+                note: None,
+            })
+        }));
+        assert_eq!(v["error"]["code"], "transport");
+        assert_eq!(v["error"]["may_exist"], true);
+        assert_eq!(v["error"]["safe_to_resend"], true);
         let v = take(envelope_call(|| Ok(json!([1, 2]))));
         assert_eq!(v, json!({"ok": true, "data": [1, 2]}));
     }
@@ -703,7 +736,28 @@ mod tests {
     #[test]
     fn fallback_envelope_is_valid_json_with_all_keys() {
         let v: Value = serde_json::from_str(FALLBACK_ENVELOPE).unwrap();
-        assert_eq!(v["error"].as_object().unwrap().len(), 7);
+        assert_eq!(v["error"].as_object().unwrap().len(), 11);
+    }
+
+    #[test]
+    fn an_envelope_lists_at_most_the_cap_of_issues_and_counts_all() {
+        let issues: Vec<FieldIssue> = (0..250)
+            .map(|i| {
+                FieldIssue::new(
+                    format!("inventPositions[{i}].name"),
+                    "required",
+                    "is required",
+                )
+            })
+            .collect();
+        let v = take(envelope_call::<()>(|| {
+            Err(Error::Validation { issues, total: 250 })
+        }));
+        assert_eq!(
+            v["error"]["issues"].as_array().unwrap().len(),
+            MAX_LISTED_ISSUES
+        );
+        assert_eq!(v["error"]["issue_count"], 250);
     }
 
     #[test]
@@ -724,7 +778,7 @@ mod tests {
             "{err}"
         );
         assert!(
-            err.ends_with(r#""retryable":false,"http_status":401,"field":null,"service_message":null,"issues":[]}}"#),
+            err.ends_with(r#""retryable":false,"http_status":401,"field":null,"service_message":null,"issues":[],"issue_count":0,"may_exist":false,"safe_to_resend":false,"retry_after_ms":null}}"#),
             "{err}"
         );
     }

@@ -13,6 +13,10 @@ pub mod error;
 // The C ABI is the one place that needs `unsafe` (raw pointers in, owned C strings out).
 #[allow(unsafe_code)]
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+mod json;
 pub mod receipt;
 
 pub use client::{

@@ -20,7 +20,7 @@ fn take(ptr: *mut c_char) -> Value {
     unsafe { mk_string_free(ptr) };
     let v: Value = serde_json::from_str(&text).expect("envelope is JSON");
     if v["ok"] == false {
-        assert_eq!(v["error"].as_object().unwrap().len(), 7, "{v}");
+        assert_eq!(v["error"].as_object().unwrap().len(), 11, "{v}");
     }
     v
 }

@@ -32,7 +32,7 @@ fn check_envelope(ptr: *mut c_char, input: &[u8]) -> Value {
                 "{text}\ninput: {:?}",
                 String::from_utf8_lossy(input)
             );
-            assert_eq!(v["error"].as_object().unwrap().len(), 7, "{text}");
+            assert_eq!(v["error"].as_object().unwrap().len(), 11, "{text}");
         }
         None => panic!("no ok flag: {text}"),
     }

@@ -136,7 +136,8 @@ impl App {
     /// The answer a fault gives instead of the real one (`real` is None when nothing was processed).
     fn fault_reply(&self, fault: &Fault, request: &Request, real: Option<Response>) -> Reply {
         match fault.kind {
-            FaultKind::HttpStatus { status, body } => Reply::Respond(match body {
+            FaultKind::HttpStatus { status, body, retry_after } => Reply::Respond({
+                let response = match body {
                 ErrorBody::Json => spring_error(status, "Injected fault", &request.path),
                 ErrorBody::Html => Response::with_body(
                     status,
@@ -148,6 +149,11 @@ impl App {
                     .into_bytes(),
                 ),
                 ErrorBody::Empty => Response::new(status),
+                };
+                match retry_after {
+                    Some(seconds) => response.header("Retry-After", &seconds.to_string()),
+                    None => response,
+                }
             }),
             FaultKind::Drop => Reply::Drop,
             FaultKind::Truncate => Reply::Truncate(real.unwrap_or_else(|| {

@@ -17,6 +17,8 @@ pub enum FaultKind {
     HttpStatus {
         status: u16,
         body: ErrorBody,
+        /// A `Retry-After` header (delta-seconds), as a 429 or 503 may carry.
+        retry_after: Option<u64>,
     },
     Delay {
         ms: u64,
@@ -48,6 +50,8 @@ pub struct Fault {
 
 /// Longest injectable delay, so a typo cannot hang a test run for hours.
 pub const MAX_DELAY_MS: u64 = 120_000;
+/// Longest injectable `Retry-After`, in seconds.
+pub const MAX_RETRY_AFTER_S: u64 = 86_400;
 
 impl Fault {
     pub fn matches(&self, path: &str) -> bool {
@@ -63,7 +67,17 @@ impl Fault {
             .as_object()
             .ok_or_else(|| format!("faults[{index}]: must be an object"))?;
         for key in object.keys() {
-            if !["kind", "status", "body", "phase", "ms", "path_contains"].contains(&key.as_str()) {
+            if ![
+                "kind",
+                "status",
+                "body",
+                "phase",
+                "ms",
+                "path_contains",
+                "retry_after",
+            ]
+            .contains(&key.as_str())
+            {
                 return Err(format!("{}: unknown key", at(key)));
             }
         }
@@ -81,7 +95,15 @@ impl Fault {
                     Some(Some("empty")) => ErrorBody::Empty,
                     _ => return Err(format!("{}: must be \"json\", \"html\" or \"empty\"", at("body"))),
                 };
-                FaultKind::HttpStatus { status, body }
+                let retry_after = match object.get("retry_after") {
+                    None | Some(Value::Null) => None,
+                    Some(v) => Some(
+                        v.as_u64()
+                            .filter(|s| *s <= MAX_RETRY_AFTER_S)
+                            .ok_or_else(|| format!("{}: must be an integer 0..={MAX_RETRY_AFTER_S} (seconds)", at("retry_after")))?,
+                    ),
+                };
+                FaultKind::HttpStatus { status, body, retry_after }
             }
             "delay" => {
                 let ms = object.get("ms").and_then(Value::as_u64).filter(|ms| *ms <= MAX_DELAY_MS);
@@ -127,7 +149,8 @@ mod tests {
             f.kind,
             FaultKind::HttpStatus {
                 status: 503,
-                body: ErrorBody::Json
+                body: ErrorBody::Json,
+                retry_after: None
             }
         );
         assert_eq!(f.phase, Phase::Before);
@@ -140,10 +163,24 @@ mod tests {
             f.kind,
             FaultKind::HttpStatus {
                 status: 502,
-                body: ErrorBody::Html
+                body: ErrorBody::Html,
+                retry_after: None
             }
         );
         assert_eq!(f.phase, Phase::After);
+        let f = Fault::from_json(
+            &json!({"kind":"http_status","status":429,"retry_after":2}),
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            f.kind,
+            FaultKind::HttpStatus {
+                status: 429,
+                body: ErrorBody::Json,
+                retry_after: Some(2)
+            }
+        );
         let f =
             Fault::from_json(&json!({"kind":"delay","ms":10,"path_contains":"/doc"}), 0).unwrap();
         assert_eq!(f.kind, FaultKind::Delay { ms: 10 });
@@ -161,6 +198,10 @@ mod tests {
         assert!(err(json!({"kind":"http_status","status":200})).starts_with("faults[2].status"));
         assert!(err(json!({"kind":"http_status","body":"xml"})).starts_with("faults[2].body"));
         assert!(err(json!({"kind":"delay"})).starts_with("faults[2].ms"));
+        assert!(err(json!({"kind":"http_status","retry_after":-1}))
+            .starts_with("faults[2].retry_after"));
+        assert!(err(json!({"kind":"http_status","retry_after":"soon"}))
+            .starts_with("faults[2].retry_after"));
         assert!(err(json!({"kind":"delay","ms":999999999})).starts_with("faults[2].ms"));
         assert!(err(json!({"kind":"drop","phase":"during"})).starts_with("faults[2].phase"));
         assert!(err(json!({"kind":"drop","extra":1})).starts_with("faults[2].extra"));

@@ -42,6 +42,29 @@ fn http_status_faults_with_each_body() {
 }
 
 #[test]
+fn http_status_faults_carry_retry_after_when_asked() {
+    let sandbox = start();
+    let mut client = Client::associated(&sandbox);
+    add_faults(
+        &sandbox,
+        json!([
+            {"kind": "http_status", "status": 429, "retry_after": 2},
+            {"kind": "http_status", "status": 408, "body": "empty", "retry_after": 0},
+            {"kind": "http_status", "status": 429}
+        ]),
+    );
+    let throttled = client.get("/api/fn/v1/status");
+    assert_eq!(throttled.status, 429);
+    assert_eq!(throttled.header("Retry-After"), Some("2"));
+    let timed_out = client.get("/api/fn/v1/status");
+    assert_eq!(timed_out.status, 408);
+    assert_eq!(timed_out.header("Retry-After"), Some("0"));
+    let plain = client.get("/api/fn/v1/status");
+    assert_eq!(plain.status, 429);
+    assert_eq!(plain.header("Retry-After"), None);
+}
+
+#[test]
 fn before_phase_processes_nothing_after_phase_processes_the_request() {
     let sandbox = start();
     let mut client = Client::associated(&sandbox);

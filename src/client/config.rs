@@ -21,6 +21,11 @@ pub const ENV_TEST_BASE_URL: &str = "MODULPOS_TEST_BASE_URL";
 const MAX_TIMEOUT_MS: u64 = 10 * 60 * 1000;
 const MAX_ATTEMPTS: u32 = 10;
 const MAX_BACKOFF_MS: u64 = 60 * 1000;
+const MAX_DEADLINE_MS: u64 = 60 * 60 * 1000;
+/// The default bound on one whole send: short enough that a checkout page waiting on it answers
+/// well inside PHP's default 30 s `max_execution_time`, long enough for a lost answer, a status
+/// check and a resend against a slow service. A worker sending in the background sets more.
+pub const DEFAULT_DEADLINE_MS: u64 = 15_000;
 
 /// A secret string (a password). Its `Debug` never shows the value, and it has no `Display`.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
@@ -65,6 +70,10 @@ pub struct Config {
     pub max_attempts: u32,
     /// First backoff between attempts, milliseconds; doubled per attempt.
     pub retry_backoff_ms: u64,
+    /// One bound on a whole send, milliseconds: every POST, status check and wait included. When
+    /// it is reached the send ends with a retryable `timeout` that says whether the document may
+    /// exist. Each request's `timeout_ms` is cut to what is left of it.
+    pub deadline_ms: u64,
     /// Allow `http://` to a host that is not loopback (never needed in production).
     pub allow_insecure_http: bool,
     /// Let enum values the tables do not know yet pass validation unchecked.
@@ -84,6 +93,7 @@ impl Default for Config {
             timeout_ms: 30_000,
             max_attempts: 3,
             retry_backoff_ms: 200,
+            deadline_ms: DEFAULT_DEADLINE_MS,
             allow_insecure_http: false,
             allow_unknown_values: false,
             strict: false,
@@ -106,6 +116,7 @@ impl fmt::Debug for Config {
             .field("timeout_ms", &self.timeout_ms)
             .field("max_attempts", &self.max_attempts)
             .field("retry_backoff_ms", &self.retry_backoff_ms)
+            .field("deadline_ms", &self.deadline_ms)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("allow_unknown_values", &self.allow_unknown_values)
             .field("strict", &self.strict)
@@ -131,8 +142,15 @@ const SECRET_KEYS: &[&str] = &["password"];
 impl Config {
     /// Read a config from its JSON text (`null` or `{}` give the defaults).
     pub fn from_json_str(json: &str) -> Result<Config> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| Error::invalid_argument(Some("config"), format!("not valid JSON: {e}")))?;
+        let value: Value = crate::json::from_str_strict(json).map_err(|e| match e {
+            crate::json::JsonError::DuplicateKey(path) => Error::invalid_argument(
+                Some(&path),
+                format!("the config has the key `{path}` twice; give every key once"),
+            ),
+            crate::json::JsonError::Syntax(e) => {
+                Error::invalid_argument(Some("config"), format!("not valid JSON: {e}"))
+            }
+        })?;
         Config::from_json_value(&value)
     }
 
@@ -182,6 +200,10 @@ impl Config {
             u64::from(MAX_ATTEMPTS),
         )?;
         check_range("retry_backoff_ms", self.retry_backoff_ms, 0, MAX_BACKOFF_MS)?;
+        check_range("deadline_ms", self.deadline_ms, 1, MAX_DEADLINE_MS)?;
+        if let Some(login) = &self.login {
+            check_login(login)?;
+        }
         Ok(())
     }
 
@@ -189,6 +211,24 @@ impl Config {
     pub fn resolved_base_url(&self) -> Result<BaseUrl> {
         resolve_base_url(self, |name| std::env::var(name).ok())
     }
+}
+
+/// A Basic-auth login cannot contain `:` (RFC 7617: the first `:` ends the login, so
+/// `user:x` + password would authenticate as `user` with password `x:...`), nor control characters.
+pub fn check_login(login: &str) -> Result<()> {
+    if login.contains(':') {
+        return Err(Error::invalid_argument(
+            Some("login"),
+            "must not contain `:` (HTTP Basic auth cannot carry it in a login)",
+        ));
+    }
+    if login.chars().any(char::is_control) {
+        return Err(Error::invalid_argument(
+            Some("login"),
+            "must not contain control characters",
+        ));
+    }
+    Ok(())
 }
 
 fn check_range(field: &str, value: u64, min: u64, max: u64) -> Result<()> {
@@ -255,28 +295,29 @@ pub fn resolve_base_url(config: &Config, env: impl Fn(&str) -> Option<String>) -
     parse_base_url(field, &raw, config.allow_insecure_http)
 }
 
+/// Parse an API root strictly: `http(s)://host[:port][/path]`, where the host is a name, an
+/// IPv4 address or a bracketed IPv6 address, the port is 1–65535, and there is no userinfo, query,
+/// fragment, whitespace or dot segment. Anything else is refused, never guessed at (`:99999` once
+/// went to port 80).
 fn parse_base_url(field: &str, raw: &str, allow_insecure_http: bool) -> Result<BaseUrl> {
     let bad = |why: &str| Error::invalid_argument(Some(field), why.to_owned());
     let trimmed = raw.trim().trim_end_matches('/');
-    let uri: ureq::http::Uri = trimmed
-        .parse()
-        .map_err(|_| bad("is not a valid URL (expected e.g. https://my.modulkassa.ru/api/fn)"))?;
-    let scheme = uri
-        .scheme_str()
-        .ok_or_else(|| bad("must start with https:// (or http:// for a loopback host)"))?;
-    let authority = uri.authority().ok_or_else(|| bad("has no host"))?;
-    if authority.as_str().contains('@') {
+    let Some((scheme, rest)) = trimmed.split_once("://") else {
+        return Err(bad(
+            "is not a valid URL (expected e.g. https://my.modulkassa.ru/api/fn)",
+        ));
+    };
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    if authority.contains('@') {
         return Err(bad(
             "must not contain credentials; pass login and password in the config",
         ));
     }
-    if uri.query().is_some() || trimmed.contains('#') {
+    if trimmed.contains(['?', '#']) {
         return Err(bad("must not contain a query or fragment"));
     }
-    let host = authority.host();
-    if host.is_empty() {
-        return Err(bad("has no host"));
-    }
+    let (host, port) = split_host_port(authority).map_err(|why| bad(&why))?;
+    check_url_path(path).map_err(|why| bad(&why))?;
     let loopback = is_loopback_host(host);
     match scheme.to_ascii_lowercase().as_str() {
         "https" => {}
@@ -288,10 +329,82 @@ fn parse_base_url(field: &str, raw: &str, allow_insecure_http: bool) -> Result<B
         }
         _ => return Err(bad("must use https:// (or http:// for a loopback host)")),
     }
+    let port = port.map(|p| format!(":{p}")).unwrap_or_default();
     Ok(BaseUrl {
-        url: trimmed.to_owned(),
+        url: format!("{}://{host}{port}{path}", scheme.to_ascii_lowercase()),
         loopback,
     })
+}
+
+/// `host[:port]` → the host (IPv6 with its brackets) and the port, both checked.
+fn split_host_port(authority: &str) -> std::result::Result<(&str, Option<u16>), String> {
+    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
+        let end = inner
+            .find(']')
+            .ok_or("has an IPv6 host without its closing `]`")?;
+        inner[..end]
+            .parse::<std::net::Ipv6Addr>()
+            .map_err(|_| "has an IPv6 host that is not an IPv6 address")?;
+        let after = &inner[end + 1..];
+        let port = match after {
+            "" => None,
+            _ => Some(
+                after
+                    .strip_prefix(':')
+                    .ok_or("has text after its IPv6 host")?,
+            ),
+        };
+        (&authority[..end + 2], port)
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() {
+        return Err("has no host".into());
+    }
+    if !host.starts_with('[') {
+        let valid = host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            && !host.starts_with(['.', '-'])
+            && !host.contains("..");
+        if !valid {
+            return Err("has a host that is not a DNS name or an IP address".into());
+        }
+    }
+    let port = match port {
+        None => None,
+        Some(p) => {
+            let number = (!p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse::<u32>().ok())
+                .flatten()
+                .filter(|n| (1..=65535).contains(n));
+            match number {
+                Some(n) => Some(n as u16),
+                None => return Err(format!("has an invalid port `{p}` (expected 1-65535)")),
+            }
+        }
+    };
+    Ok((host, port))
+}
+
+/// The path of an API root: RFC 3986 path characters only, no empty or dot segments.
+fn check_url_path(path: &str) -> std::result::Result<(), String> {
+    if path.is_empty() {
+        return Ok(());
+    }
+    for segment in path[1..].split('/') {
+        if segment.is_empty() || segment == "." || segment == ".." {
+            return Err("has an empty or dot segment in its path".into());
+        }
+        let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:@".contains(&b);
+        if !segment.bytes().all(allowed) {
+            return Err("has a character in its path that must be percent-encoded".into());
+        }
+    }
+    Ok(())
 }
 
 fn is_loopback_host(host: &str) -> bool {
@@ -329,6 +442,7 @@ mod tests {
         let c = Config::from_json_str(
             r#"{"login":"u","password":"p","test_mode":true,"base_url":"https://x.example/api/fn",
                 "connect_timeout_ms":1,"timeout_ms":2,"max_attempts":4,"retry_backoff_ms":5,
+                "deadline_ms":6,
                 "allow_insecure_http":true,"allow_unknown_values":true}"#,
         )
         .unwrap();
@@ -381,6 +495,35 @@ mod tests {
             assert_eq!(e.field(), Some(field), "{json}");
         }
         Config::default().check().unwrap();
+    }
+
+    #[test]
+    fn deadline_and_login_are_checked() {
+        assert_eq!(Config::default().deadline_ms, DEFAULT_DEADLINE_MS);
+        let c = Config::from_json_str(r#"{"deadline_ms":2500}"#).unwrap();
+        assert_eq!(c.deadline_ms, 2500);
+        for json in [r#"{"deadline_ms":0}"#, r#"{"deadline_ms":3600001}"#] {
+            let e = Config::from_json_str(json).unwrap().check().unwrap_err();
+            assert_eq!(e.field(), Some("deadline_ms"), "{json}");
+        }
+        // Issue 10, item 5: a login with `:` splits differently in Basic auth.
+        let e = Config::from_json_str(r#"{"login":"abuse-account:Acct","password":"p"}"#)
+            .unwrap()
+            .check()
+            .unwrap_err();
+        assert_eq!(e.field(), Some("login"));
+        assert!(check_login("user\u{7}").is_err());
+        check_login("association-user-name").unwrap();
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_naming_the_key() {
+        let e =
+            Config::from_json_str(r#"{"password":"a","login":"u","password":"b"}"#).unwrap_err();
+        assert_eq!(e.code(), "invalid_argument");
+        assert_eq!(e.field(), Some("password"));
+        assert!(e.to_string().contains("`password` twice"), "{e}");
+        assert!(!e.to_string().contains("\"b\""), "{e}");
     }
 
     #[test]
@@ -468,12 +611,43 @@ mod tests {
             "https://my.modulkassa.ru/api/fn?x=1",
             "",
             "not a url",
+            // Issue 10, item 3: ports out of range or not numbers were accepted and misdirected.
+            "http://127.0.0.1:99999/api/fn",
+            "http://127.0.0.1:-1/api/fn",
+            "http://127.0.0.1:1a/api/fn",
+            "http://127.0.0.1:0/api/fn",
+            "http://127.0.0.1:/api/fn",
+            "http://127.0.0.1:65536/api/fn",
+            "https://my.modulkassa.ru/api/fn#frag",
+            "https://@my.modulkassa.ru/api/fn",
+            "https://my.modulkassa.ru/api/../fn",
+            "https://my.modulkassa.ru/api//fn",
+            "https://my modulkassa.ru/api/fn",
+            "https://my.modulkassa.ru/api fn",
+            "https:///api/fn",
+            "http://[::1/api/fn",
+            "http://[::1]x/api/fn",
+            "http://[zz]/api/fn",
         ] {
             let e = parse_base_url("base_url", bad, false).unwrap_err();
             assert_eq!(e.field(), Some("base_url"), "{bad}");
             assert!(!e.to_string().contains("pass@"), "{e}");
         }
         assert!(parse_base_url("base_url", "http://10.0.0.1/api/fn", true).is_ok());
+        for (raw, port_ok) in [
+            ("http://127.0.0.1:1/api/fn", "http://127.0.0.1:1/api/fn"),
+            ("http://127.0.0.1:65535/", "http://127.0.0.1:65535"),
+            (
+                "HTTPS://my.modulkassa.ru/api/fn",
+                "https://my.modulkassa.ru/api/fn",
+            ),
+            ("http://[::1]:8080/api/fn", "http://[::1]:8080/api/fn"),
+        ] {
+            assert_eq!(
+                parse_base_url("base_url", raw, false).unwrap().as_str(),
+                port_ok
+            );
+        }
         // The error names the variable it came from.
         let env = |_: &str| Some("http://example.com/fn".to_owned());
         let e = resolve_base_url(&Config::default(), env).unwrap_err();

@@ -23,6 +23,13 @@ use crate::error::{Error, Result};
 pub const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
 /// The longest service message kept from an error body, in characters.
 const MAX_SERVICE_MESSAGE_CHARS: usize = 2000;
+/// The longest `Retry-After` taken from an answer (a send's deadline bounds the wait anyway).
+const MAX_RETRY_AFTER_MS: u64 = 10 * 60 * 1000;
+/// Idle connections kept per host: one agent is shared by every handle and thread of a process with
+/// the same key (PHP-FPM workers are processes, but a Rust or C host runs many threads on one
+/// handle), so the pool keeps enough for that many concurrent calls instead of ureq's default of 3, which made about one call
+/// in nine open a new connection with 8 threads.
+pub const POOL_IDLE_PER_HOST: usize = 64;
 
 /// Everything except RFC 3986 unreserved characters is percent-encoded in a path segment or a
 /// query value.
@@ -159,6 +166,8 @@ fn build_agent(key: &AgentKey) -> ureq::Agent {
         .timeout_connect(Some(Duration::from_millis(key.connect_timeout_ms)))
         .timeout_global(Some(Duration::from_millis(key.timeout_ms)))
         .max_idle_age(agents::MAX_IDLE)
+        .max_idle_connections(POOL_IDLE_PER_HOST)
+        .max_idle_connections_per_host(POOL_IDLE_PER_HOST)
         // An API answers; it does not redirect. A redirect would also drop the auth header.
         .max_redirects(0)
         .user_agent(concat!("modulpos/", env!("CARGO_PKG_VERSION")))
@@ -181,13 +190,53 @@ impl Http {
     }
 
     /// Send one request to `path` (already encoded) and return its 2xx answer, or the error its
-    /// status or failure maps to.
+    /// status or failure maps to. Bounded by `timeout_ms`.
     pub fn call(
         &self,
         method: Method,
         path: &str,
         auth: &Credentials,
         json_body: Option<&[u8]>,
+    ) -> Result<Reply> {
+        self.call_within(method, path, auth, json_body, None)
+    }
+
+    /// [`Http::call`], bounded by `limit` too when it is shorter than `timeout_ms` (what is left
+    /// of a send's deadline). A GET whose connection closed before any answer (typically a
+    /// kept-alive connection the server closed just as it was reused) is sent once more at once:
+    /// it changes nothing.
+    pub fn call_within(
+        &self,
+        method: Method,
+        path: &str,
+        auth: &Credentials,
+        json_body: Option<&[u8]>,
+        limit: Option<Duration>,
+    ) -> Result<Reply> {
+        let started = std::time::Instant::now();
+        let mut stale = false;
+        match self.call_once(method, path, auth, json_body, limit, &mut stale) {
+            Err(Error::Transport(_)) if method == Method::Get && stale => {
+                let limit = limit.map(|l| l.saturating_sub(started.elapsed()));
+                if limit.is_some_and(|l| l.is_zero()) {
+                    return Err(Error::Timeout(format!(
+                        "GET {path}: no time left to ask again after a broken connection"
+                    )));
+                }
+                self.call_once(method, path, auth, json_body, limit, &mut stale)
+            }
+            other => other,
+        }
+    }
+
+    fn call_once(
+        &self,
+        method: Method,
+        path: &str,
+        auth: &Credentials,
+        json_body: Option<&[u8]>,
+        limit: Option<Duration>,
+        stale: &mut bool,
     ) -> Result<Reply> {
         let url = self.key.base.join(path);
         let what = What(method, path);
@@ -196,13 +245,21 @@ impl Http {
             return host_call(&*host, method, &url, authorization, json_body, what);
         }
         let agent = self.agent();
+        let timeout =
+            Duration::from_millis(self.key.timeout_ms).min(limit.unwrap_or(Duration::MAX));
         let result = match method {
             Method::Get => agent
                 .get(&url)
+                .config()
+                .timeout_global(Some(timeout))
+                .build()
                 .header("Authorization", authorization)
                 .call(),
             Method::Delete => agent
                 .delete(&url)
+                .config()
+                .timeout_global(Some(timeout))
+                .build()
                 .header("Authorization", authorization)
                 .call(),
             Method::Post | Method::Put => {
@@ -211,7 +268,11 @@ impl Http {
                 } else {
                     agent.put(&url)
                 };
-                let request = request.header("Authorization", authorization);
+                let request = request
+                    .config()
+                    .timeout_global(Some(timeout))
+                    .build()
+                    .header("Authorization", authorization);
                 match json_body {
                     Some(body) => request
                         .header("Content-Type", "application/json; charset=utf-8")
@@ -220,27 +281,43 @@ impl Http {
                 }
             }
         };
-        let mut response = result.map_err(|e| self.map_transport_error(what, e))?;
+        let mut response = result.map_err(|e| {
+            *stale = closed_before_answer(&e);
+            self.map_transport_error(what, e, timeout)
+        })?;
         let status = response.status().as_u16();
         if (200..300).contains(&status) {
             let body = read_body(&mut response, what, status)?;
             return Ok(Reply { status, body });
         }
+        let retry_after_ms = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after_ms);
         // An error status stands on its own; a broken body only loses the service's message.
         let body = read_body(&mut response, what, status).unwrap_or_default();
-        Err(status_error(status, &body, &what.to_string()))
+        Err(status_error(
+            status,
+            &body,
+            &what.to_string(),
+            retry_after_ms,
+        ))
     }
 
-    fn map_transport_error(&self, what: What, e: ureq::Error) -> Error {
+    fn map_transport_error(&self, what: What, e: ureq::Error, timeout: Duration) -> Error {
+        let bound = if timeout.as_millis() < u128::from(self.key.timeout_ms) {
+            format!("{} ms left of the send's deadline_ms", timeout.as_millis())
+        } else {
+            format!("timeout_ms is {}", self.key.timeout_ms)
+        };
         match e {
-            ureq::Error::Timeout(kind) => Error::Timeout(format!(
-                "{what}: no answer in time ({kind:?}; timeout_ms is {})",
-                self.key.timeout_ms
-            )),
-            ureq::Error::Io(io) if is_timeout(&io) => Error::Timeout(format!(
-                "{what}: no answer in time (timeout_ms is {})",
-                self.key.timeout_ms
-            )),
+            ureq::Error::Timeout(kind) => {
+                Error::Timeout(format!("{what}: no answer in time ({kind:?}; {bound})"))
+            }
+            ureq::Error::Io(io) if is_timeout(&io) => {
+                Error::Timeout(format!("{what}: no answer in time ({bound})"))
+            }
             ureq::Error::BodyExceedsLimit(limit) => Error::MalformedResponse {
                 http_status: None,
                 detail: format!("{what}: the answer is larger than {limit} bytes"),
@@ -288,7 +365,15 @@ fn host_call(
             body: answer.body,
         });
     }
-    Err(status_error(status, &answer.body, &what.to_string()))
+    Err(status_error(status, &answer.body, &what.to_string(), None))
+}
+
+/// Whether the connection closed before any answer: what a kept-alive connection the server
+/// closed just as it was reused looks like. A refused connection, a TLS failure or a broken
+/// answer is not that.
+fn closed_before_answer(e: &ureq::Error) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+    matches!(e, ureq::Error::Io(io) if matches!(io.kind(), UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe))
 }
 
 fn is_timeout(e: &std::io::Error) -> bool {
@@ -325,8 +410,24 @@ fn read_body(
         })
 }
 
+/// `Retry-After` in its delta-seconds form, in milliseconds (capped); an HTTP-date is ignored
+/// (the backoff applies then).
+fn parse_retry_after_ms(value: &str) -> Option<u64> {
+    let value = value.trim();
+    if value.is_empty() || value.len() > 12 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let seconds: u64 = value.parse().ok()?;
+    Some(seconds.saturating_mul(1000).min(MAX_RETRY_AFTER_MS))
+}
+
 /// Map a non-2xx status (and its body) onto the taxonomy.
-fn status_error(status: u16, body: &[u8], what: &str) -> Error {
+pub(super) fn status_error(
+    status: u16,
+    body: &[u8],
+    what: &str,
+    retry_after_ms: Option<u64>,
+) -> Error {
     let message = service_message(body);
     match status {
         401 => Error::Authentication,
@@ -335,10 +436,12 @@ fn status_error(status: u16, body: &[u8], what: &str) -> Error {
         400..=499 => Error::Rejected {
             http_status: status,
             message,
+            retry_after_ms,
         },
         500..=599 => Error::ServerError {
             http_status: status,
             message,
+            retry_after_ms,
         },
         _ => Error::MalformedResponse {
             http_status: Some(status),
@@ -348,7 +451,7 @@ fn status_error(status: u16, body: &[u8], what: &str) -> Error {
 }
 
 /// The `message` of a Spring-style JSON error body, when the body is one.
-fn service_message(body: &[u8]) -> Option<String> {
+pub(crate) fn service_message(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let message = value.get("message")?.as_str()?.trim();
     if message.is_empty() {
@@ -379,19 +482,38 @@ mod tests {
     #[test]
     fn statuses_map_onto_the_taxonomy() {
         let spring = br#"{"timestamp":"x","status":400,"error":"Bad Request","message":"email: is required","path":"/api/fn/v2/doc"}"#;
-        let e = status_error(400, spring, "POST /v2/doc");
+        let e = status_error(400, spring, "POST /v2/doc", None);
         assert_eq!(e.code(), "rejected");
         assert_eq!(e.service_message(), Some("email: is required"));
         assert_eq!(e.http_status(), Some(400));
-        assert_eq!(status_error(401, b"", "x").code(), "authentication");
-        assert_eq!(status_error(403, b"", "x").code(), "forbidden");
-        assert_eq!(status_error(404, b"", "x").code(), "not_found");
-        assert_eq!(status_error(409, b"", "x").code(), "rejected");
-        let e = status_error(503, b"<html>busy</html>", "x");
+        assert_eq!(status_error(401, b"", "x", None).code(), "authentication");
+        assert_eq!(status_error(403, b"", "x", None).code(), "forbidden");
+        assert_eq!(status_error(404, b"", "x", None).code(), "not_found");
+        assert_eq!(status_error(409, b"", "x", None).code(), "rejected");
+        let e = status_error(503, b"<html>busy</html>", "x", None);
         assert_eq!(e.code(), "server_error");
         assert!(e.retryable());
         assert_eq!(e.service_message(), None);
-        assert_eq!(status_error(302, b"", "x").code(), "malformed_response");
+        assert_eq!(
+            status_error(302, b"", "x", None).code(),
+            "malformed_response"
+        );
+    }
+
+    #[test]
+    fn transient_refusals_carry_retry_after() {
+        let e = status_error(429, b"", "x", parse_retry_after_ms(" 3 "));
+        assert!(e.retryable());
+        assert_eq!(e.retry_after_ms(), Some(3000));
+        assert!(status_error(408, b"", "x", None).retryable());
+        assert!(!status_error(409, b"", "x", None).retryable());
+        assert_eq!(parse_retry_after_ms("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after_ms("-1"), None);
+        assert_eq!(parse_retry_after_ms(""), None);
+        assert_eq!(
+            parse_retry_after_ms("99999999999"),
+            Some(MAX_RETRY_AFTER_MS)
+        );
     }
 
     #[test]

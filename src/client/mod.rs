@@ -37,7 +37,9 @@ mod agents;
 mod associate;
 mod config;
 mod delivery;
-mod http;
+#[cfg(test)]
+mod delivery_table;
+pub(crate) mod http;
 mod resolver;
 mod responses;
 pub mod transport;
@@ -63,6 +65,7 @@ pub struct Client {
     validation: ValidationOptions,
     max_attempts: u32,
     retry_backoff_ms: u64,
+    deadline_ms: u64,
 }
 
 impl std::fmt::Debug for Client {
@@ -86,6 +89,32 @@ pub struct AssociateRequest {
     pub retail_point_id: String,
     /// Optional application id, when several applications send for one point.
     pub client_id: Option<String>,
+}
+
+impl AssociateRequest {
+    /// Check the request (nothing is sent) and build its path:
+    /// `/v1/associate/{retailPointId}[?clientId=]`.
+    pub(crate) fn path(&self) -> Result<String> {
+        let point = self.retail_point_id.trim();
+        if point.is_empty() {
+            return Err(Error::invalid_argument(
+                Some("retail_point_id"),
+                "must not be empty",
+            ));
+        }
+        check_path_segment(point)
+            .map_err(|reason| Error::invalid_argument(Some("retail_point_id"), reason))?;
+        if self.login.is_empty() {
+            return Err(Error::invalid_argument(Some("login"), "must not be empty"));
+        }
+        config::check_login(&self.login)?;
+        let mut path = format!("/v1/associate/{}", encode_component(point));
+        if let Some(client_id) = self.client_id.as_deref().filter(|c| !c.is_empty()) {
+            path.push_str("?clientId=");
+            path.push_str(&encode_component(client_id));
+        }
+        Ok(path)
+    }
 }
 
 impl Client {
@@ -119,6 +148,7 @@ impl Client {
             },
             max_attempts: config.max_attempts,
             retry_backoff_ms: config.retry_backoff_ms,
+            deadline_ms: config.deadline_ms,
         })
     }
 
@@ -148,21 +178,7 @@ impl Client {
     /// for the same point rotates the password. This client keeps using its own credentials;
     /// build a new client with the returned ones.
     pub fn associate(&self, request: &AssociateRequest) -> Result<Association> {
-        let point = request.retail_point_id.trim();
-        if point.is_empty() {
-            return Err(Error::invalid_argument(
-                Some("retail_point_id"),
-                "must not be empty",
-            ));
-        }
-        if request.login.is_empty() {
-            return Err(Error::invalid_argument(Some("login"), "must not be empty"));
-        }
-        let mut path = format!("/v1/associate/{}", encode_component(point));
-        if let Some(client_id) = request.client_id.as_deref().filter(|c| !c.is_empty()) {
-            path.push_str("?clientId=");
-            path.push_str(&encode_component(client_id));
-        }
+        let path = request.path()?;
         let auth = Credentials::new(&request.login, request.password.clone());
         let reply = self.http.call(Method::Post, &path, &auth, None)?;
         Association::from_json(reply.json(&path)?, &path, reply.status)
@@ -217,15 +233,26 @@ impl Client {
         let body = serde_json::to_vec(document)
             .map_err(|e| Error::Internal(format!("cannot serialize the document: {e}")))?;
         let post_path = "/v2/doc";
+        let limits = delivery::Limits {
+            max_attempts: self.max_attempts,
+            first_backoff_ms: self.retry_backoff_ms,
+            deadline: std::time::Duration::from_millis(self.deadline_ms),
+        };
+        let clock = delivery::RealClock::starting_now(limits.deadline);
         let (document_status, delivery) = delivery::deliver(
-            self.max_attempts,
-            self.retry_backoff_ms,
-            std::thread::sleep,
-            || {
-                let reply = self.http.call(Method::Post, post_path, auth, Some(&body))?;
+            limits,
+            &clock,
+            |left| {
+                let reply = self.http.call_within(
+                    Method::Post,
+                    post_path,
+                    auth,
+                    Some(&body),
+                    Some(left),
+                )?;
                 DocumentStatus::from_json(reply.json(post_path)?, post_path, reply.status)
             },
-            || self.fetch_document_status(auth, &id),
+            |left| self.fetch_document_status(auth, &id, Some(left)),
         )?;
         Ok(SendResult {
             document_id: id,
@@ -238,13 +265,22 @@ impl Client {
     /// `GET /v1/doc/{id}/status`. An unknown id is a `not_found` error.
     pub fn document_status(&self, document_id: &str) -> Result<DocumentStatus> {
         check_document_id(document_id)?;
-        self.fetch_document_status(self.association()?, document_id)
+        self.fetch_document_status(self.association()?, document_id, None)
     }
 
-    fn fetch_document_status(&self, auth: &Credentials, id: &str) -> Result<DocumentStatus> {
+    /// The document's status; an answer that is not a document status (say, the service's own
+    /// `{"status":"READY","dateTime":...}` from a path a proxy rewrote) is `malformed_response`.
+    fn fetch_document_status(
+        &self,
+        auth: &Credentials,
+        id: &str,
+        limit: Option<std::time::Duration>,
+    ) -> Result<DocumentStatus> {
         let path = format!("/v1/doc/{}/status", encode_component(id));
-        let reply = self.http.call(Method::Get, &path, auth, None)?;
-        DocumentStatus::from_json(reply.json(&path)?, &path, reply.status)
+        let reply = self
+            .http
+            .call_within(Method::Get, &path, auth, None, limit)?;
+        DocumentStatus::from_status_answer(reply.json(&path)?, &path, reply.status)
     }
 
     /// `PUT /v1/doc/{id}/re-queue`: run a `FAILED` document again. The service refuses (HTTP
@@ -257,6 +293,12 @@ impl Client {
             .call(Method::Put, &path, self.association()?, None)?;
         DocumentStatus::from_json(reply.json(&path)?, &path, reply.status)
     }
+}
+
+/// An id that goes into a URL path as one segment: `.` and `..` are refused, since percent-encoding
+/// cannot protect them (RFC 3986 normalization decodes `%2E` and then removes dot segments).
+fn check_path_segment(segment: &str) -> std::result::Result<(), String> {
+    receipt::check_path_segment(segment)
 }
 
 fn check_document_id(id: &str) -> Result<()> {
@@ -309,7 +351,7 @@ mod tests {
     fn document_ids_are_checked() {
         assert!(check_document_id("abc-123").is_ok());
         let too_long = "x".repeat(receipt::MAX_ID_CHARS + 1);
-        for bad in ["", "a\nb", too_long.as_str()] {
+        for bad in ["", "a\nb", too_long.as_str(), ".", ".."] {
             assert_eq!(
                 check_document_id(bad).unwrap_err().field(),
                 Some("document_id")

@@ -133,6 +133,35 @@ impl DocumentStatus {
         Ok(DocumentStatus { fields })
     }
 
+    /// The answer of `GET /v1/doc/{id}/status`, taken as the document's only when it is one: its
+    /// `status` is one of [`DOCUMENT_STATUSES`] and it is not shaped like the service's own status
+    /// (`FNStatus`: `status` and `dateTime`, none of a document's fields). Anything else is
+    /// `malformed_response`, which the delivery loop treats as "unknown", never as "found".
+    pub(crate) fn from_status_answer(value: Value, what: &str, status: u16) -> Result<Self> {
+        let document = DocumentStatus::from_json(value, what, status)?;
+        if !DOCUMENT_STATUSES.contains(&document.status()) {
+            return Err(malformed(
+                what,
+                status,
+                &format!(
+                    "has a `status` that is not a document status: {:?}",
+                    document.status().chars().take(40).collect::<String>()
+                ),
+            ));
+        }
+        let fields = &document.fields;
+        let document_keys = ["fnState", "timeStatusChanged", "fiscalInfo", "failureInfo"];
+        if fields.contains_key("dateTime") && !document_keys.iter().any(|k| fields.contains_key(*k))
+        {
+            return Err(malformed(
+                what,
+                status,
+                "is the service's status (`dateTime`, no document fields), not a document's",
+            ));
+        }
+        Ok(document)
+    }
+
     /// `QUEUED`, `PENDING`, `PRINTED`, `WAIT_FOR_CALLBACK`, `COMPLETED`, `FAILED`, `REQUEUED`, or
     /// a status newer than this library.
     pub fn status(&self) -> &str {
@@ -163,6 +192,17 @@ impl DocumentStatus {
     }
 }
 
+/// Every document status the API documents (section 4.1).
+pub const DOCUMENT_STATUSES: &[&str] = &[
+    "QUEUED",
+    "PENDING",
+    "PRINTED",
+    "WAIT_FOR_CALLBACK",
+    "COMPLETED",
+    "FAILED",
+    "REQUEUED",
+];
+
 /// How a sent document reached the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -172,8 +212,11 @@ pub enum Outcome {
     /// An earlier POST got no usable answer and the service did not know the document, so it
     /// was sent again (same `id`) and that was answered.
     Resent,
-    /// A POST got no usable answer, but the service had created the document: its status is
-    /// returned and nothing was sent again.
+    /// A POST got no usable answer, then a status check found the document: its status is
+    /// returned. The service holds exactly one document with this id (the id deduplicates),
+    /// whichever POST created it; `attempts` counts the POSTs made, which may be more than one
+    /// (e.g. a lost answer, a status check that did not find it yet, a resend whose answer was
+    /// lost too). It does not mean "sent once".
     FoundExisting,
 }
 
@@ -248,6 +291,13 @@ mod tests {
             Value::Null
         );
         assert!(DocumentStatus::from_json(json!({"status":5}), "x", 200).is_err());
+        // A status check's answer must be a document's status (issue 10, item 2).
+        let answer = |v: Value| DocumentStatus::from_status_answer(v, "x", 200);
+        assert!(answer(json!({"status":"READY","dateTime":"2019-09-17T03:31:56+00:00"})).is_err());
+        assert!(answer(json!({"status":"FAILED","dateTime":"2019-09-17T03:31:56+00:00"})).is_err());
+        assert!(answer(json!({"status":"SOMETHING_NEW"})).is_err());
+        assert!(answer(json!({"status":"FAILED","fnState":"READY","dateTime":"x"})).is_ok());
+        assert!(answer(json!({"status":"QUEUED"})).is_ok());
         let r = SendResult {
             document_id: "id".into(),
             document_status: d,

@@ -24,6 +24,6 @@ pub use money::{Money, NumberError, Quantity};
 pub use rules::{Severity, RULES};
 pub use tables::tables_json;
 pub use validate::{
-    check_document, check_document_id, check_document_str, parse_document, parse_document_str,
-    Checked, ValidationOptions, MAX_DOCUMENT_BYTES, MAX_ID_CHARS,
+    check_document, check_document_id, check_document_str, check_path_segment, parse_document,
+    parse_document_str, Checked, ValidationOptions, MAX_DOCUMENT_BYTES, MAX_ID_CHARS,
 };

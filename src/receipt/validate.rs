@@ -52,7 +52,7 @@ use super::document::{
 };
 use super::money::{line_gross_kopecks, Money, Quantity};
 use super::{formats, rules, tables};
-use crate::error::{Error, FieldIssue};
+use crate::error::{Error, FieldIssue, MAX_LISTED_ISSUES};
 
 /// Largest JSON text [`parse_document_str`] accepts (1 MiB).
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
@@ -94,8 +94,15 @@ pub fn check_document_str(json: &str, options: &ValidationOptions) -> Result<Che
             ),
         ));
     }
-    let value: Value = serde_json::from_str(json)
-        .map_err(|e| Error::invalid_argument(None, format!("malformed JSON: {e}")))?;
+    let value: Value = crate::json::from_str_strict(json).map_err(|e| match e {
+        crate::json::JsonError::DuplicateKey(path) => Error::invalid_argument(
+            Some(&path),
+            format!("the document has the key `{path}` twice; give every key once"),
+        ),
+        crate::json::JsonError::Syntax(e) => {
+            Error::invalid_argument(None, format!("malformed JSON: {e}"))
+        }
+    })?;
     check_document(&value, options)
 }
 
@@ -118,18 +125,21 @@ pub fn check_document(value: &Value, options: &ValidationOptions) -> Result<Chec
     let mut checker = Checker {
         options,
         issues: Vec::new(),
+        total: 0,
+        stops: false,
+        listed_warnings: 0,
     };
     let document = checker.document(&Obj {
         map,
         path: Path::Root,
     });
-    let issues = checker.issues;
-    let stops = |issue: &FieldIssue| {
-        options.strict || rules::severity(issue.rule) == rules::Severity::Error
-    };
-    if issues.iter().any(stops) {
-        return Err(Error::Validation(issues));
+    if checker.stops {
+        return Err(Error::Validation {
+            issues: checker.issues,
+            total: checker.total,
+        });
     }
+    let issues = checker.issues;
     match document {
         Some(document) => Ok(Checked {
             document,
@@ -158,8 +168,21 @@ pub fn check_document_id(id: &str) -> Result<(), String> {
     if id.contains(['/', '\\']) {
         return Err("must not contain / or \\ (it becomes part of the status URL)".to_owned());
     }
+    check_path_segment(id)?;
     if id.starts_with(char::is_whitespace) || id.ends_with(char::is_whitespace) {
         return Err("must not start or end with whitespace".to_owned());
+    }
+    Ok(())
+}
+
+/// Refuse a value that becomes one URL path segment but that no encoding can keep one: `.` and
+/// `..` (RFC 3986 normalization, in any proxy or server, decodes `%2E` and removes dot segments,
+/// so `/v1/doc/../status` would reach `/v1/status`).
+pub fn check_path_segment(segment: &str) -> Result<(), String> {
+    if segment == "." || segment == ".." {
+        return Err(format!(
+            "must not be `{segment}` (a dot segment: it changes the URL it is put in)"
+        ));
     }
     Ok(())
 }
@@ -216,13 +239,48 @@ impl<'v> Obj<'v, '_> {
 
 struct Checker<'o> {
     options: &'o ValidationOptions,
+    /// The first [`MAX_LISTED_ISSUES`] issues: a huge broken document (340,000 empty positions)
+    /// must not become a huge error.
     issues: Vec<FieldIssue>,
+    /// Every issue found, listed or not.
+    total: usize,
+    /// Whether an issue stops the document (an error, or any issue under `strict`).
+    stops: bool,
+    /// How many listed issues are warnings (a full list trades them for errors).
+    listed_warnings: usize,
 }
 
 impl Checker<'_> {
     fn issue(&mut self, path: impl fmt::Display, rule: &'static str, reason: impl Into<String>) {
-        self.issues
-            .push(FieldIssue::new(path.to_string(), rule, reason));
+        self.total += 1;
+        let stops = self.options.strict || rules::severity(rule) == rules::Severity::Error;
+        self.stops |= stops;
+        if self.issues.len() < MAX_LISTED_ISSUES {
+            self.issues
+                .push(FieldIssue::new(path.to_string(), rule, reason));
+        } else if stops && self.listed_warnings > 0 {
+            // A full list keeps errors before warnings: the error is why the document stops.
+            if let Some(i) = self
+                .issues
+                .iter()
+                .rposition(|issue| !self.is_stopping(issue))
+            {
+                self.issues.remove(i);
+                self.listed_warnings -= 1;
+                self.issues
+                    .push(FieldIssue::new(path.to_string(), rule, reason));
+            }
+            return;
+        } else {
+            return;
+        }
+        if !stops {
+            self.listed_warnings += 1;
+        }
+    }
+
+    fn is_stopping(&self, issue: &FieldIssue) -> bool {
+        self.options.strict || rules::severity(issue.rule) == rules::Severity::Error
     }
 
     fn check(&mut self, path: impl fmt::Display, rule: &'static str, result: Result<(), String>) {

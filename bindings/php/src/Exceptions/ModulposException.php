@@ -31,6 +31,18 @@ abstract class ModulposException extends \Exception
     /** @var array<int, array{field: string, rule: string, reason: string}> */
     private $issues;
 
+    /** @var bool */
+    private $mayExist;
+
+    /** @var bool */
+    private $safeToResend;
+
+    /** @var int|null */
+    private $retryAfterMs;
+
+    /** @var int */
+    private $issueCount;
+
     /**
      * @param array<int, array{field: string, rule: string, reason: string}> $issues
      */
@@ -42,7 +54,11 @@ abstract class ModulposException extends \Exception
         bool $retryable = false,
         ?string $field = null,
         array $issues = [],
-        ?\Throwable $previous = null
+        ?\Throwable $previous = null,
+        bool $mayExist = false,
+        ?bool $safeToResend = null,
+        ?int $retryAfterMs = null,
+        ?int $issueCount = null
     ) {
         parent::__construct($message, $httpStatus ?? 0, $previous);
         $this->errorCode = $errorCode;
@@ -51,6 +67,43 @@ abstract class ModulposException extends \Exception
         $this->retryable = $retryable;
         $this->field = $field;
         $this->issues = $issues;
+        $this->mayExist = $mayExist;
+        $this->safeToResend = $safeToResend ?? $retryable;
+        $this->retryAfterMs = $retryAfterMs;
+        $this->issueCount = $issueCount ?? count($issues);
+    }
+
+    /**
+     * Whether the service may hold the receipt this call sent (its answer was lost, or the service
+     * answered 409). False when the call certainly created nothing: nothing was sent, or the
+     * service refused it outright. Always false for calls that send no receipt. When true, never
+     * send the receipt again under a new documentUuid: ask its status, or send it with the same one.
+     */
+    public function mayExist(): bool
+    {
+        return $this->mayExist;
+    }
+
+    /**
+     * Whether sending the same receipt again, with the same documentUuid and unchanged, is safe
+     * and may succeed (it cannot create a second receipt). False: it would be refused the same way
+     * until the receipt, the config or the credentials are fixed.
+     */
+    public function isSafeToResend(): bool
+    {
+        return $this->safeToResend;
+    }
+
+    /** How long the service asked to wait before trying again (Retry-After), in ms, if it did. */
+    public function getRetryAfterMs(): ?int
+    {
+        return $this->retryAfterMs;
+    }
+
+    /** How many problems the receipt has; getIssues() lists at most the first 100. */
+    public function getIssueCount(): int
+    {
+        return $this->issueCount;
     }
 
     /**

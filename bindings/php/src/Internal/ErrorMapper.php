@@ -85,8 +85,24 @@ final class ErrorMapper
         $serviceMessage = is_string($error['service_message'] ?? null) ? $error['service_message'] : null;
         $retryable = ($error['retryable'] ?? false) === true;
         $field = is_string($error['field'] ?? null) ? $error['field'] : null;
+        $mayExist = ($error['may_exist'] ?? false) === true;
+        $safeToResend = is_bool($error['safe_to_resend'] ?? null) ? $error['safe_to_resend'] : $retryable;
+        $retryAfterMs = is_int($error['retry_after_ms'] ?? null) ? $error['retry_after_ms'] : null;
+        $issueCount = is_int($error['issue_count'] ?? null) ? $error['issue_count'] : count($issues);
 
-        return self::create($code, $message, $httpStatus, $serviceMessage, $retryable, $field, $issues);
+        return self::create(
+            $code,
+            $message,
+            $httpStatus,
+            $serviceMessage,
+            $retryable,
+            $field,
+            $issues,
+            $mayExist,
+            $safeToResend,
+            $retryAfterMs,
+            $issueCount
+        );
     }
 
     /**
@@ -101,7 +117,11 @@ final class ErrorMapper
         ?string $serviceMessage = null,
         bool $retryable = false,
         ?string $field = null,
-        array $issues = []
+        array $issues = [],
+        bool $mayExist = false,
+        ?bool $safeToResend = null,
+        ?int $retryAfterMs = null,
+        ?int $issueCount = null
     ): ModulposException {
         switch ($code) {
             case 'validation':
@@ -124,7 +144,20 @@ final class ErrorMapper
                 $class = LibraryException::class;
         }
 
-        return new $class($message, $code, $httpStatus, $serviceMessage, $retryable, $field, $issues);
+        return new $class(
+            $message,
+            $code,
+            $httpStatus,
+            $serviceMessage,
+            $retryable,
+            $field,
+            $issues,
+            null,
+            $mayExist,
+            $safeToResend,
+            $retryAfterMs,
+            $issueCount
+        );
     }
 
     /**

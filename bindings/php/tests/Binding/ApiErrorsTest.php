@@ -106,10 +106,16 @@ class ApiErrorsTest extends TestCase
      */
     public function testEachFaultHasItsException(array $fault, string $class, string $code, ?int $status, bool $retryable): void
     {
-        Sandbox::addFaults([$fault + ['path_contains' => '/v1/status']]);
+        // A GET whose connection closes before any answer is asked once more (a stale kept-alive
+        // connection), so a dropped connection must strike twice to be seen.
+        $times = $fault['kind'] === 'drop' ? 2 : 1;
+        Sandbox::addFaults(array_fill(0, $times, $fault + ['path_contains' => '/v1/status']));
         $e = $this->catchModulpos(static function () {
             self::$client->getStatusFiscalService();
         });
+        // A call that sends no receipt never says one may exist; safe to resend is retryable.
+        $this->assertFalse($e->mayExist());
+        $this->assertSame($retryable, $e->isSafeToResend());
         $this->assertSame($class, get_class($e), $e->getMessage());
         $this->assertSame($code, $e->getErrorCode(), $e->getMessage());
         $this->assertSame($status, $e->getHttpStatus());
@@ -125,7 +131,8 @@ class ApiErrorsTest extends TestCase
             '503 json' => [['kind' => 'http_status', 'status' => 503, 'body' => 'json'], ApiException::class, 'server_error', 503, true],
             '502 html' => [['kind' => 'http_status', 'status' => 502, 'body' => 'html'], ApiException::class, 'server_error', 502, true],
             '403 empty' => [['kind' => 'http_status', 'status' => 403, 'body' => 'empty'], ApiException::class, 'forbidden', 403, false],
-            '429 json' => [['kind' => 'http_status', 'status' => 429, 'body' => 'json'], ApiException::class, 'rejected', 429, false],
+            '429 json' => [['kind' => 'http_status', 'status' => 429, 'body' => 'json'], ApiException::class, 'rejected', 429, true],
+            '409 json' => [['kind' => 'http_status', 'status' => 409, 'body' => 'json'], ApiException::class, 'rejected', 409, false],
             'malformed' => [['kind' => 'malformed'], ApiException::class, 'malformed_response', 200, false],
             'drop' => [['kind' => 'drop'], TransportException::class, 'transport', null, true],
             'truncate' => [['kind' => 'truncate'], TransportException::class, 'transport', null, true],
@@ -157,12 +164,37 @@ class ApiErrorsTest extends TestCase
         });
         $this->assertSame('server_error', $e->getErrorCode());
         $this->assertTrue($e->isRetryable());
+        // A 5xx to a POST leaves it unknown whether the receipt was created: it may exist, and
+        // sending it again with the same documentUuid is safe.
+        $this->assertTrue($e->mayExist());
+        $this->assertTrue($e->isSafeToResend());
         $counters = Sandbox::counters();
         $this->assertFalse(isset($counters['documents'][$order->getDocumentUuid()]['created']) && $counters['documents'][$order->getDocumentUuid()]['created']);
 
         // Retrying with the same documentUuid, as isRetryable() says is safe, succeeds once.
         $status = $client->sendCheck($order);
         $this->assertContains($status['status'], ['QUEUED', 'PENDING', 'PRINTED']);
+    }
+
+    public function testAThrottledSendWaitsForRetryAfterAndThenSucceeds(): void
+    {
+        $client = Sandbox::client(['max_attempts' => 2, 'retry_backoff_ms' => 10]);
+        Sandbox::addFaults([['kind' => 'http_status', 'status' => 429, 'retry_after' => 1, 'path_contains' => '/doc']]);
+        $started = microtime(true);
+        $status = $client->sendCheck(Receipts::order());
+        $this->assertGreaterThanOrEqual(0.9, microtime(true) - $started);
+        $this->assertContains($status['status'], ['QUEUED', 'PENDING', 'PRINTED']);
+    }
+
+    public function testAnInvalidReceiptNeitherMayExistNorIsSafeToResend(): void
+    {
+        Sandbox::addFaults([['kind' => 'http_status', 'status' => 400, 'body' => 'json', 'path_contains' => '/doc']]);
+        $e = $this->catchModulpos(static function () {
+            self::$client->sendCheck(Receipts::order());
+        });
+        $this->assertSame('rejected', $e->getErrorCode());
+        $this->assertFalse($e->mayExist());
+        $this->assertFalse($e->isSafeToResend());
     }
 
     public function testSendCheckThrowsTheOriginalExceptionsAndSendsNothing(): void

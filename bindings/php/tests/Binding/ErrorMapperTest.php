@@ -45,6 +45,39 @@ class ErrorMapperTest extends TestCase
         $this->assertSame([], $e->getIssues());
     }
 
+    public function testTheTwoTruthsAndTheRetryAfterAreExposed(): void
+    {
+        $e = ErrorMapper::fromEnvelopeError([
+            'code' => 'rejected',
+            'message' => 'rejected by the service (HTTP 429)',
+            'retryable' => true,
+            'http_status' => 429,
+            'field' => null,
+            'service_message' => null,
+            'issues' => [],
+            'issue_count' => 0,
+            'may_exist' => true,
+            'safe_to_resend' => true,
+            'retry_after_ms' => 2000,
+        ]);
+        $this->assertTrue($e->mayExist());
+        $this->assertTrue($e->isSafeToResend());
+        $this->assertSame(2000, $e->getRetryAfterMs());
+        // An older library without the keys: nothing may exist, safe to resend is retryable.
+        $e = ErrorMapper::fromEnvelopeError(['code' => 'timeout', 'message' => 'x', 'retryable' => true]);
+        $this->assertFalse($e->mayExist());
+        $this->assertTrue($e->isSafeToResend());
+        $this->assertNull($e->getRetryAfterMs());
+        // A capped issue list keeps its full count.
+        $e = ErrorMapper::fromEnvelopeError([
+            'code' => 'validation',
+            'message' => 'x',
+            'issues' => [['field' => 'inventPositions[0].vatTag', 'reason' => 'is not a known code']],
+            'issue_count' => 340000,
+        ]);
+        $this->assertSame(340000, $e->getIssueCount());
+    }
+
     public function codes(): array
     {
         return [
