@@ -106,7 +106,7 @@ fn throttled_posts_wait_for_retry_after_then_are_sent_once() {
         (Some(429), Some(60_000))
     );
     assert!(e.safe_to_resend() && !e.may_exist(), "{e}");
-    assert_eq!(document_counters(&sb, &id).1, false);
+    assert!(!document_counters(&sb, &id).1);
 }
 
 #[test]

@@ -377,13 +377,10 @@ fn split_host_port(authority: &str) -> std::result::Result<(&str, Option<u16>), 
     let port = match port {
         None => None,
         Some(p) => {
-            let number = (!p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| p.parse::<u32>().ok())
-                .flatten()
-                .filter(|n| (1..=65535).contains(n));
-            match number {
-                Some(n) => Some(n as u16),
-                None => return Err(format!("has an invalid port `{p}` (expected 1-65535)")),
+            let digits = !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
+            match p.parse::<u16>() {
+                Ok(n) if digits && n >= 1 => Some(n),
+                _ => return Err(format!("has an invalid port `{p}` (expected 1-65535)")),
             }
         }
     };
