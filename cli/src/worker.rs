@@ -303,10 +303,14 @@ fn send(shared: &Shared, entry: &Entry) -> (Step, Event) {
         Err(e) => {
             let (state, next_at) = if e.retryable() {
                 (store::PENDING, now_ms() + shared.service_failed())
-            } else if matches!(e, Error::Validation(_) | Error::Rejected { .. }) {
+            } else if !e.may_exist()
+                && matches!(e.cause(), Error::Validation { .. } | Error::Rejected { .. })
+            {
+                // Refused outright and certainly not created: the document's own fault.
                 (store::REJECTED, now_ms())
             } else {
-                // Credentials, config or an odd answer: not the document's fault. Keep it.
+                // Credentials, config, an odd answer, or a refusal of a document that may exist:
+                // not known to be the document's fault. Keep it; a resend uses the same id.
                 shared.service_failed();
                 (store::PENDING, now_ms() + shared.options.max_backoff_ms)
             };
