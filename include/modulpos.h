@@ -33,6 +33,14 @@ typedef struct MkClient MkClient;
  */
 typedef struct MkExchange MkExchange;
 
+/**
+ * A log callback (see `mk_client_set_log_callback`). `level`: 1 error, 2 warn, 3 info, 4 debug,
+ * 5 trace (an HTTP attempt that succeeded is 3, one that failed is 2). `json_line`: one JSON
+ * object, NUL-terminated, valid only during the call (copy it to keep it). `user_data`: as given
+ * to `mk_client_set_log_callback`.
+ */
+typedef void (*MkLogCallback)(uint32_t level, const char *json_line, void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -241,6 +249,65 @@ char *mk_validate(const char *document_json, const char *options_json);
  * Thread-safe.
  */
 char *mk_tables(void);
+
+/**
+ * Set, replace or (with a NULL `callback`) remove the handle's log callback. It receives one
+ * line per HTTP request the handle makes (the audit trail): `{"event":"http_attempt",
+ * "operation","endpoint","method","document_id","attempt","http_status","duration_ms",
+ * "outcome":"ok"|"error","error_code","may_have_taken_effect","message"}` (see README, "Audit
+ * trail"). A line never holds a password, an `Authorization` header or a body.
+ *
+ * The callback runs on the thread that made the call on the handle, before that call returns;
+ * with a handle shared by threads it may run on several threads at once. It must not unwind and
+ * must not call `mk_client_set_log_callback` on the same handle (that would wait for itself).
+ * When this function returns, no call of the previous callback is running and none will start,
+ * so its `user_data` may be released. `user_data` must stay valid until the callback is
+ * replaced or removed, or the handle is freed. `data` is `null`.
+ *
+ * Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+ * Thread-safe.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `callback` is NULL or a function that may be called as
+ * described above with `user_data`.
+ */
+char *mk_client_set_log_callback(const MkClient *client, MkLogCallback callback, void *user_data);
+
+/**
+ * Make a document's signed callback URL (its `responseURL`; README, "Trusted callbacks"). No
+ * client, no network.
+ *
+ * `request_json`: `{"secret": "<the shop's secret, at least 16 bytes>", "base_url":
+ * "https://shop.example/modulpos/callback?order=7", "document_id": "<the document's id>"}`.
+ * `data` is `{"url": "<base_url>&mk_doc=<id>&mk_sig=<signature>"}`. The secret never appears in
+ * a result or an error.
+ *
+ * Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+ * Thread-safe.
+ *
+ * # Safety
+ * `request_json` is NULL or a NUL-terminated string.
+ */
+char *mk_callback_url(const char *request_json);
+
+/**
+ * Check an incoming callback, then ask the service: first its `mk_doc`/`mk_sig` against the
+ * secret (constant-time; a wrong or missing signature is a `callback_signature` error and no
+ * request is made), then `GET /v1/doc/{mk_doc}/status` with the handle's credentials.
+ *
+ * `request_json`: `{"secret": "...", "request": "<the callback's query string, or its URL>"}`.
+ * `data` is `{"document_id", "document_status": {the service's DocumentStatus}, "fiscalized":
+ * bool, "claimed": {"document_id","status","qr"}, "claim_agrees": bool}`. Act on
+ * `document_status` only; `claimed` is what the request said. Answer the callback with HTTP 200
+ * on success, 403 on `callback_signature`, 503 on a retryable error (the service calls again).
+ *
+ * Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+ * Thread-safe; blocks for up to `timeout_ms`.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `request_json` is NULL or a NUL-terminated string.
+ */
+char *mk_callback_verify(const MkClient *client, const char *request_json);
 
 /**
  * Free a string returned by this library. NULL is ignored. Pass only strings this library

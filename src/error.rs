@@ -95,6 +95,10 @@ pub const CODES: &[(&str, &str)] = &[
         "internal",
         "a bug in this library (a caught panic); please report it",
     ),
+    (
+        "callback_signature",
+        "an incoming callback is not signed for its document (mk_doc/mk_sig): answer it with 403",
+    ),
 ];
 
 /// The library's error.
@@ -156,6 +160,10 @@ pub enum Error {
         safe_to_resend: bool,
         note: Option<String>,
     },
+    /// An incoming callback's `mk_doc`/`mk_sig` are missing or do not match (see
+    /// `client::callback`); nothing was asked of the service.
+    #[error("callback refused: {0}")]
+    CallbackSignature(String),
 }
 
 impl Error {
@@ -174,6 +182,7 @@ impl Error {
             Error::Timeout(_) => "timeout",
             Error::MalformedResponse { .. } => "malformed_response",
             Error::Internal(_) => "internal",
+            Error::CallbackSignature(_) => "callback_signature",
         }
     }
 
@@ -380,6 +389,7 @@ mod tests {
                 detail: "x".into(),
             },
             Error::Internal("x".into()),
+            Error::CallbackSignature("x".into()),
         ];
         for e in &all {
             assert!(CODES.iter().any(|(c, _)| *c == e.code()), "{}", e.code());

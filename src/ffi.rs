@@ -17,15 +17,16 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, c_void, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{json, Value};
 
 pub use crate::client::transport::MkExchange;
 use crate::client::transport::{request_json, HostResponse, Transport};
-use crate::client::{AssociateRequest, Client, Config};
+use crate::client::{callback, AssociateRequest, AttemptEvent, AuditHook, Client, Config};
 use crate::error::{Error, FieldIssue, Result, CODES, MAX_LISTED_ISSUES};
 use crate::receipt::{self, ValidationOptions};
 
@@ -646,6 +647,129 @@ pub unsafe extern "C" fn mk_validate(
 #[no_mangle]
 pub extern "C" fn mk_tables() -> *mut c_char {
     envelope_call(|| Ok(tables()))
+}
+
+/// A log callback (see `mk_client_set_log_callback`). `level`: 1 error, 2 warn, 3 info, 4 debug,
+/// 5 trace (an HTTP attempt that succeeded is 3, one that failed is 2). `json_line`: one JSON
+/// object, NUL-terminated, valid only during the call (copy it to keep it). `user_data`: as given
+/// to `mk_client_set_log_callback`.
+pub type MkLogCallback =
+    Option<unsafe extern "C" fn(level: u32, json_line: *const c_char, user_data: *mut c_void)>;
+
+/// The C callback and its user data, as an audit hook.
+struct CLogger {
+    callback: unsafe extern "C" fn(u32, *const c_char, *mut c_void),
+    user_data: *mut c_void,
+}
+
+// SAFETY: the caller of mk_client_set_log_callback promises that `callback` may be called with
+// `user_data` from any thread that uses the handle (documented there).
+unsafe impl Send for CLogger {}
+unsafe impl Sync for CLogger {}
+
+impl CLogger {
+    fn log(&self, event: &AttemptEvent) {
+        // A JSON line has no NUL byte (serde escapes it as \u0000).
+        let Ok(line) = CString::new(event.to_json_line()) else {
+            return;
+        };
+        // SAFETY: the callback and user data are valid while set (caller contract); the line
+        // lives until the call returns.
+        unsafe { (self.callback)(event.level() as u32, line.as_ptr(), self.user_data) }
+    }
+}
+
+/// Set, replace or (with a NULL `callback`) remove the handle's log callback. It receives one
+/// line per HTTP request the handle makes (the audit trail): `{"event":"http_attempt",
+/// "operation","endpoint","method","document_id","attempt","http_status","duration_ms",
+/// "outcome":"ok"|"error","error_code","may_have_taken_effect","message"}` (see README, "Audit
+/// trail"). A line never holds a password, an `Authorization` header or a body.
+///
+/// The callback runs on the thread that made the call on the handle, before that call returns;
+/// with a handle shared by threads it may run on several threads at once. It must not unwind and
+/// must not call `mk_client_set_log_callback` on the same handle (that would wait for itself).
+/// When this function returns, no call of the previous callback is running and none will start,
+/// so its `user_data` may be released. `user_data` must stay valid until the callback is
+/// replaced or removed, or the handle is freed. `data` is `null`.
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `callback` is NULL or a function that may be called as
+/// described above with `user_data`.
+#[no_mangle]
+pub unsafe extern "C" fn mk_client_set_log_callback(
+    client: *const MkClient,
+    callback: MkLogCallback,
+    user_data: *mut c_void,
+) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        let client = unsafe { client_ref(client) }?;
+        let hook: Option<AuditHook> = callback.map(|callback| {
+            let logger = CLogger {
+                callback,
+                user_data,
+            };
+            Arc::new(move |event: &AttemptEvent| logger.log(event)) as AuditHook
+        });
+        client.set_audit_hook(hook);
+        Ok(Value::Null)
+    })
+}
+
+/// Make a document's signed callback URL (its `responseURL`; README, "Trusted callbacks"). No
+/// client, no network.
+///
+/// `request_json`: `{"secret": "<the shop's secret, at least 16 bytes>", "base_url":
+/// "https://shop.example/modulpos/callback?order=7", "document_id": "<the document's id>"}`.
+/// `data` is `{"url": "<base_url>&mk_doc=<id>&mk_sig=<signature>"}`. The secret never appears in
+/// a result or an error.
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe.
+///
+/// # Safety
+/// `request_json` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn mk_callback_url(request_json: *const c_char) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        let text = unsafe { read_str(request_json, "request_json") }?;
+        let request = callback::UrlRequest::from_json(&parse_json(text, "request_json")?)?;
+        let url = request.key.url(&request.base_url, &request.document_id)?;
+        Ok(json!({ "url": url }))
+    })
+}
+
+/// Check an incoming callback, then ask the service: first its `mk_doc`/`mk_sig` against the
+/// secret (constant-time; a wrong or missing signature is a `callback_signature` error and no
+/// request is made), then `GET /v1/doc/{mk_doc}/status` with the handle's credentials.
+///
+/// `request_json`: `{"secret": "...", "request": "<the callback's query string, or its URL>"}`.
+/// `data` is `{"document_id", "document_status": {the service's DocumentStatus}, "fiscalized":
+/// bool, "claimed": {"document_id","status","qr"}, "claim_agrees": bool}`. Act on
+/// `document_status` only; `claimed` is what the request said. Answer the callback with HTTP 200
+/// on success, 403 on `callback_signature`, 503 on a retryable error (the service calls again).
+///
+/// Returns an envelope owned by the caller (free with `mk_string_free`); never NULL.
+/// Thread-safe; blocks for up to `timeout_ms`.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `request_json` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn mk_callback_verify(
+    client: *const MkClient,
+    request_json: *const c_char,
+) -> *mut c_char {
+    envelope_call(|| {
+        // SAFETY: caller contract of this export (see `# Safety`).
+        let client = unsafe { client_ref(client) }?;
+        let text = unsafe { read_str(request_json, "request_json") }?;
+        let request = callback::VerifyRequest::from_json(&parse_json(text, "request_json")?)?;
+        client.confirm_callback(&request.key, &request.request)
+    })
 }
 
 /// Free a string returned by this library. NULL is ignored. Pass only strings this library

@@ -20,7 +20,7 @@ mod json;
 pub mod receipt;
 
 pub use client::{
-    AssociateRequest, Association, Client, Config, Delivery, DocumentStatus, Outcome, Secret,
-    SendResult, ServiceStatus,
+    AssociateRequest, Association, AttemptEvent, CallbackKey, Client, Config, ConfirmedCallback,
+    Delivery, DocumentStatus, Outcome, Secret, SendResult, ServiceStatus,
 };
 pub use error::{Error, FieldIssue};

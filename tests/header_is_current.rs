@@ -27,6 +27,9 @@ const EXPORTS: &[&str] = &[
     "mk_string_free",
     "mk_version",
     "mk_abi_version",
+    "mk_client_set_log_callback",
+    "mk_callback_url",
+    "mk_callback_verify",
 ];
 
 fn read(relative: &str) -> String {
@@ -83,9 +86,12 @@ fn php_header_has_no_preprocessor_lines_and_the_same_prototypes() {
     assert_eq!(prototypes.len(), EXPORTS.len());
 }
 
-/// A declaration line (not a comment) with a parameter list.
+/// A declaration line (not a comment or a typedef) with a parameter list.
 fn is_prototype(line: &str) -> bool {
-    line.contains('(') && !line.starts_with("/*") && !line.starts_with(' ')
+    line.contains('(')
+        && !line.starts_with("/*")
+        && !line.starts_with(' ')
+        && !line.starts_with("typedef")
 }
 
 /// PHP's `FFI::cdef` (no preprocessor) accepts the PHP header against the built library.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that runs every test of the project (README "Quick start"; .ci/run calls it):
-#   1. installs what is missing (Debian: php-cli with FFI, phpunit, composer, valgrind, a C compiler),
+#   1. installs what is missing (Debian: php-cli with FFI, phpunit, composer, php-psr-log, valgrind, a C compiler),
 #   2. builds the library and the sandbox (release),
 #   3. runs the Rust tests (library, sandbox, integration against the in-process sandbox),
 #   4. checks the committed headers (include/modulpos.h, bindings/php/resources/modulpos_ffi.h) are what
@@ -25,6 +25,8 @@ install_missing() {
     command -v phpunit >/dev/null 2>&1 || need+=(phpunit)
     command -v composer >/dev/null 2>&1 || need+=(composer) # the PHP test that installs the package with Composer
     [ -f /usr/share/php/GuzzleHttp/autoload.php ] || need+=(php-guzzlehttp-guzzle) # a shop's Guzzle client as transport
+    # psr/log for the PHP audit-trail test (the binding itself works without it)
+    [ -f /usr/share/php/Psr/Log/LoggerInterface.php ] || need+=(php-psr-log)
     [ ${#need[@]} -eq 0 ] && return 0
     step "installing ${need[*]}"
     local sudo=""

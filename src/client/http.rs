@@ -94,7 +94,7 @@ pub enum Method {
 }
 
 impl Method {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
@@ -190,19 +190,8 @@ impl Http {
     }
 
     /// Send one request to `path` (already encoded) and return its 2xx answer, or the error its
-    /// status or failure maps to. Bounded by `timeout_ms`.
-    pub fn call(
-        &self,
-        method: Method,
-        path: &str,
-        auth: &Credentials,
-        json_body: Option<&[u8]>,
-    ) -> Result<Reply> {
-        self.call_within(method, path, auth, json_body, None)
-    }
-
-    /// [`Http::call`], bounded by `limit` too when it is shorter than `timeout_ms` (what is left
-    /// of a send's deadline). A GET whose connection closed before any answer (typically a
+    /// status or failure maps to. Bounded by `timeout_ms`, and by `limit` too when it is shorter
+    /// (what is left of a send's deadline). A GET whose connection closed before any answer (typically a
     /// kept-alive connection the server closed just as it was reused) is sent once more at once:
     /// it changes nothing.
     pub fn call_within(

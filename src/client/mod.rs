@@ -35,6 +35,8 @@
 
 mod agents;
 mod associate;
+pub mod audit;
+pub mod callback;
 mod config;
 mod delivery;
 #[cfg(test)]
@@ -46,6 +48,8 @@ pub mod transport;
 
 use serde_json::Value;
 
+pub use audit::{AttemptEvent, AuditHook};
+pub use callback::{CallbackClaim, CallbackKey, ConfirmedCallback};
 pub use config::{
     resolve_base_url, BaseUrl, Config, Secret, DEFAULT_BASE_URL, DEFAULT_TEST_BASE_URL,
     ENV_BASE_URL, ENV_TEST_BASE_URL,
@@ -56,6 +60,7 @@ pub use responses::{Association, Delivery, DocumentStatus, Outcome, SendResult, 
 
 use crate::error::{Error, Result};
 use crate::receipt::{self, Document, ValidationOptions};
+use audit::{Attempt, Audit, Kind};
 use http::{encode_component, Credentials, Http, Method};
 
 /// A client of the fiscalization API.
@@ -66,6 +71,7 @@ pub struct Client {
     max_attempts: u32,
     retry_backoff_ms: u64,
     deadline_ms: u64,
+    audit: Audit,
 }
 
 impl std::fmt::Debug for Client {
@@ -149,6 +155,7 @@ impl Client {
             max_attempts: config.max_attempts,
             retry_backoff_ms: config.retry_backoff_ms,
             deadline_ms: config.deadline_ms,
+            audit: Audit::default(),
         })
     }
 
@@ -180,23 +187,34 @@ impl Client {
     pub fn associate(&self, request: &AssociateRequest) -> Result<Association> {
         let path = request.path()?;
         let auth = Credentials::new(&request.login, request.password.clone());
-        let reply = self.http.call(Method::Post, &path, &auth, None)?;
+        let reply = self.call(
+            Attempt::single(Kind::Associate, None),
+            Method::Post,
+            &path,
+            &auth,
+            None,
+        )?;
         Association::from_json(reply.json(&path)?, &path, reply.status)
     }
 
     /// `DELETE /v1/associate`: revoke this client's association.
     pub fn delete_association(&self) -> Result<()> {
-        self.http
-            .call(Method::Delete, "/v1/associate", self.association()?, None)
-            .map(|_| ())
+        let attempt = Attempt::single(Kind::DeleteAssociation, None);
+        self.call(
+            attempt,
+            Method::Delete,
+            "/v1/associate",
+            self.association()?,
+            None,
+        )
+        .map(|_| ())
     }
 
     /// `GET /v1/status`: the fiscal service's state.
     pub fn service_status(&self) -> Result<ServiceStatus> {
         let path = "/v1/status";
-        let reply = self
-            .http
-            .call(Method::Get, path, self.association()?, None)?;
+        let attempt = Attempt::single(Kind::ServiceStatus, None);
+        let reply = self.call(attempt, Method::Get, path, self.association()?, None)?;
         ServiceStatus::from_json(reply.json(path)?, path, reply.status)
     }
 
@@ -239,11 +257,24 @@ impl Client {
             deadline: std::time::Duration::from_millis(self.deadline_ms),
         };
         let clock = delivery::RealClock::starting_now(limits.deadline);
+        // Numbered per endpoint for the audit trail: POST 1, 2, ... and status check 1, 2, ...
+        let (posts, checks) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+        let attempt = |endpoint, counter: &std::cell::Cell<u32>| {
+            counter.set(counter.get() + 1);
+            Attempt {
+                operation: Kind::SendDocument,
+                endpoint,
+                document_id: Some(id.as_str()),
+                attempt: counter.get(),
+            }
+        };
         let (document_status, delivery) = delivery::deliver(
             limits,
             &clock,
             |left| {
-                let reply = self.http.call_within(
+                let attempt = attempt(Kind::SendDocument, &posts);
+                let reply = self.call_within(
+                    attempt,
                     Method::Post,
                     post_path,
                     auth,
@@ -252,7 +283,10 @@ impl Client {
                 )?;
                 DocumentStatus::from_json(reply.json(post_path)?, post_path, reply.status)
             },
-            |left| self.fetch_document_status(auth, &id, Some(left)),
+            |left| {
+                let attempt = attempt(Kind::DocumentStatus, &checks);
+                self.fetch_document_status(attempt, auth, &id, Some(left))
+            },
         )?;
         Ok(SendResult {
             document_id: id,
@@ -265,21 +299,21 @@ impl Client {
     /// `GET /v1/doc/{id}/status`. An unknown id is a `not_found` error.
     pub fn document_status(&self, document_id: &str) -> Result<DocumentStatus> {
         check_document_id(document_id)?;
-        self.fetch_document_status(self.association()?, document_id, None)
+        let attempt = Attempt::single(Kind::DocumentStatus, Some(document_id));
+        self.fetch_document_status(attempt, self.association()?, document_id, None)
     }
 
     /// The document's status; an answer that is not a document status (say, the service's own
     /// `{"status":"READY","dateTime":...}` from a path a proxy rewrote) is `malformed_response`.
     fn fetch_document_status(
         &self,
+        attempt: Attempt<'_>,
         auth: &Credentials,
         id: &str,
         limit: Option<std::time::Duration>,
     ) -> Result<DocumentStatus> {
         let path = format!("/v1/doc/{}/status", encode_component(id));
-        let reply = self
-            .http
-            .call_within(Method::Get, &path, auth, None, limit)?;
+        let reply = self.call_within(attempt, Method::Get, &path, auth, None, limit)?;
         DocumentStatus::from_status_answer(reply.json(&path)?, &path, reply.status)
     }
 
@@ -288,9 +322,8 @@ impl Client {
     pub fn requeue(&self, document_id: &str) -> Result<DocumentStatus> {
         check_document_id(document_id)?;
         let path = format!("/v1/doc/{}/re-queue", encode_component(document_id));
-        let reply = self
-            .http
-            .call(Method::Put, &path, self.association()?, None)?;
+        let attempt = Attempt::single(Kind::Requeue, Some(document_id));
+        let reply = self.call(attempt, Method::Put, &path, self.association()?, None)?;
         DocumentStatus::from_json(reply.json(&path)?, &path, reply.status)
     }
 }

@@ -238,6 +238,89 @@ static void *worker(void *arg) {
     return NULL;
 }
 
+/* ------------------------------------------------------------------------------------------- */
+
+/* What the log callback saw: lines are copied, since json_line is valid only during the call. */
+struct log_sink {
+    pthread_mutex_t lock;
+    int lines;
+    char last[1024];
+    char all[8192];
+};
+
+static void on_log(uint32_t level, const char *json_line, void *user_data) {
+    struct log_sink *sink = user_data;
+    pthread_mutex_lock(&sink->lock);
+    sink->lines++;
+    snprintf(sink->last, sizeof sink->last, "%u %s", level, json_line);
+    size_t used = strlen(sink->all);
+    snprintf(sink->all + used, sizeof sink->all - used, "%s\n", json_line);
+    pthread_mutex_unlock(&sink->lock);
+}
+
+/* The audit trail through the log callback, and trusted callbacks, on a live handle. */
+static void test_log_and_callbacks(MkClient *client, const char *id, const char *password) {
+    expect(mk_client_set_log_callback(NULL, on_log, NULL), "mk_client_set_log_callback(NULL)",
+           "\"field\":\"client\"", NULL);
+    expect(mk_callback_url(NULL), "mk_callback_url(NULL)", "\"field\":\"request_json\"", NULL);
+    expect(mk_callback_verify(NULL, "{}"), "mk_callback_verify(NULL, ...)", "\"field\":\"client\"", NULL);
+    expect(mk_callback_verify(client, NULL), "mk_callback_verify(client, NULL)",
+           "\"field\":\"request_json\"", NULL);
+
+    static struct log_sink sink = {PTHREAD_MUTEX_INITIALIZER, 0, "", ""};
+    expect(mk_client_set_log_callback(client, on_log, &sink), "mk_client_set_log_callback",
+           "{\"ok\":true,\"data\":null}", NULL);
+    expect(mk_status(client, id), "mk_status with a log callback", "\"ok\":true", NULL);
+    expect(mk_status(client, "c-no-such-document"), "a failing call with a log callback",
+           "\"code\":\"not_found\"", NULL);
+    record(sink.lines == 2, "one log line per HTTP request", sink.all);
+    record(strstr(sink.all, "\"endpoint\":\"document_status\"") != NULL &&
+               strstr(sink.all, id) != NULL && strstr(sink.all, "\"http_status\":200") != NULL &&
+               strstr(sink.all, "\"outcome\":\"ok\"") != NULL,
+           "the log line names endpoint, document, status and outcome", sink.all);
+    record(strncmp(sink.last, "2 {", 3) == 0 && strstr(sink.last, "\"error_code\":\"not_found\"") != NULL,
+           "a failed request is logged at level 2 (warn) with its error code", sink.last);
+
+    /* A signed URL for the document, checked as the service would call it. */
+    char request[1024], url[700] = "";
+    snprintf(request, sizeof request,
+             "{\"secret\":\"c-shop-secret-0123456789\",\"base_url\":\"http://127.0.0.1:1/cb?o=1\","
+             "\"document_id\":\"%s\"}",
+             id);
+    char *made = mk_callback_url(request);
+    int got = made && json_string(made, "url", url, sizeof url);
+    record(got && strstr(url, "http://127.0.0.1:1/cb?o=1&mk_doc=") == url && strstr(url, "&mk_sig=") != NULL &&
+               strstr(made, "c-shop-secret") == NULL,
+           "mk_callback_url signs the URL and does not show the secret", made);
+    mk_string_free(made);
+    snprintf(request, sizeof request,
+             "{\"secret\":\"c-shop-secret-0123456789\",\"request\":\"%s&status=SUCCESS\"}", url);
+    char expected_id[128];
+    snprintf(expected_id, sizeof expected_id, "\"document_id\":\"%s\"", id);
+    expect(mk_callback_verify(client, request), "mk_callback_verify of a genuine callback", "\"ok\":true",
+           expected_id, "\"document_status\":{", "\"claimed\":{", NULL);
+    record(strstr(sink.last, "\"operation\":\"confirm_callback\"") != NULL,
+           "the confirmation's request is in the audit trail", sink.last);
+    int lines_before = sink.lines;
+    snprintf(request, sizeof request,
+             "{\"secret\":\"another-secret-0123456789\",\"request\":\"%s&status=SUCCESS\"}", url);
+    expect_without(mk_callback_verify(client, request), "mk_callback_verify with another secret",
+                   "\"code\":\"callback_signature\"", "another-secret");
+    expect(mk_callback_verify(client, "{\"secret\":\"c-shop-secret-0123456789\",\"request\":"
+                                      "\"mk_doc=x&status=SUCCESS\"}"),
+           "mk_callback_verify without a signature", "\"code\":\"callback_signature\"", NULL);
+    expect(mk_callback_url("{\"secret\":\"short\",\"base_url\":\"http://h/\",\"document_id\":\"d\"}"),
+           "a short secret is refused", "\"field\":\"secret\"", NULL);
+    record(sink.lines == lines_before, "a refused callback makes no request", sink.all);
+
+    expect(mk_client_set_log_callback(client, NULL, NULL), "the log callback removed", "\"ok\":true", NULL);
+    expect(mk_status(client, id), "mk_status after removing the callback", "\"ok\":true", NULL);
+    record(sink.lines == lines_before, "no line after the callback was removed", NULL);
+    record(strstr(sink.all, password) == NULL && strstr(sink.all, "Basic ") == NULL &&
+               strstr(sink.all, "uthorization") == NULL,
+           "no password or Authorization header in the log", sink.all);
+}
+
 static void test_live(const char *base_url) {
     MkClient *plain = NULL;
     expect(mk_client_new("{\"test_mode\":true}", &plain), "test_mode takes MODULPOS_TEST_BASE_URL",
@@ -306,6 +389,7 @@ static void test_live(const char *base_url) {
         thread_failures += shared[t].failures;
     }
     record(thread_failures == 0, "one handle used by several threads at once", NULL);
+    test_log_and_callbacks(client, id, password);
 
     expect(mk_delete_association(client), "mk_delete_association", "{\"ok\":true,\"data\":null}", NULL);
     expect_without(mk_service_status(client), "revoked credentials: authentication, no password",

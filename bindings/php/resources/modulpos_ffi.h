@@ -4,6 +4,8 @@ typedef struct MkClient MkClient;
 
 typedef struct MkExchange MkExchange;
 
+typedef void (*MkLogCallback)(uint32_t level, const char *json_line, void *user_data);
+
 char *mk_client_new(const char *config_json, MkClient **out_client);
 
 void mk_client_free(MkClient *client);
@@ -38,6 +40,12 @@ char *mk_requeue(const MkClient *client, const char *document_id);
 char *mk_validate(const char *document_json, const char *options_json);
 
 char *mk_tables(void);
+
+char *mk_client_set_log_callback(const MkClient *client, MkLogCallback callback, void *user_data);
+
+char *mk_callback_url(const char *request_json);
+
+char *mk_callback_verify(const MkClient *client, const char *request_json);
 
 void mk_string_free(char *s);
 

@@ -36,6 +36,9 @@ class Associate
     /** @var array<string, mixed> */
     private $options;
 
+    /** @var object|null a Psr\Log\LoggerInterface (psr/log is optional) */
+    private $logger;
+
     /**
      * @param string                           $login           Modul.Kassa account login
      * @param string                           $password        Modul.Kassa account password
@@ -85,6 +88,9 @@ class Associate
         if ($this->client !== null) {
             $handle->useGuzzle($this->client);
         }
+        if ($this->logger !== null) {
+            $handle->setLogger($this->logger);
+        }
         $request = [
             'login' => $this->login,
             'password' => $this->password,
@@ -95,6 +101,17 @@ class Associate
         }
 
         return $handle->associate($request);
+    }
+
+    /**
+     * Sends init()'s HTTP attempt to a PSR-3 logger, as Client::setLogger() does (never the
+     * password). null removes it.
+     *
+     * @param \Psr\Log\LoggerInterface|null $logger
+     */
+    public function setLogger($logger): void
+    {
+        $this->logger = $logger;
     }
 
     /**

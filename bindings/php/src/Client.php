@@ -53,6 +53,9 @@ class Client implements ClientInterface
     /** @var array<int, array{field: string, rule: string, reason: string}> */
     private $lastWarnings = [];
 
+    /** @var object|null a Psr\Log\LoggerInterface (psr/log is optional) */
+    private $logger;
+
     /**
      * @param string                           $login    userName returned by Associate::init()
      * @param string                           $password password returned by Associate::init()
@@ -161,6 +164,34 @@ class Client implements ClientInterface
     }
 
     /**
+     * Sends the audit trail to a PSR-3 logger: one record per HTTP attempt (endpoint, method,
+     * HTTP status, duration, outcome, error code, attempt number, document id; README, "Audit
+     * trail"), `info` when it succeeded and `warning` when it failed, logged after the call
+     * returns. Never a password or an Authorization header. null removes the logger. An
+     * exception thrown by the logger is ignored. psr/log is optional: without it the client works
+     * the same and this method is simply not used.
+     *
+     * @param \Psr\Log\LoggerInterface|null $logger
+     */
+    public function setLogger($logger): void
+    {
+        $this->logger = $logger;
+        if ($this->handle !== null) {
+            $this->handle->setLogger($logger);
+        }
+    }
+
+    /**
+     * The native handle, made on first use (for CallbackVerifier).
+     *
+     * @internal
+     */
+    public function nativeHandle(): ClientHandle
+    {
+        return $this->handle();
+    }
+
+    /**
      * The native handle is not copied: a clone makes its own on its first call.
      */
     /**
@@ -218,6 +249,9 @@ class Client implements ClientInterface
             ]));
             if ($this->client !== null) {
                 $this->handle->useGuzzle($this->client);
+            }
+            if ($this->logger !== null) {
+                $this->handle->setLogger($this->logger);
             }
         }
 

@@ -20,6 +20,9 @@ final class ClientHandle
     /** @var GuzzleTransport|null kept alive while the library may call it */
     private $transport;
 
+    /** @var AuditLog|null the PSR-3 logger's buffer, while one is set */
+    private $audit;
+
     /**
      * @param array<string, mixed> $config the library's config keys (login, password, test_mode, ...)
      */
@@ -78,19 +81,19 @@ final class ClientHandle
         #[\SensitiveParameter]
         array $request
     ) {
-        return Library::call('mk_associate', $this->pointer, Json::encode($request));
+        return $this->call('mk_associate', Json::encode($request));
     }
 
     /** @return mixed */
     public function deleteAssociation()
     {
-        return Library::call('mk_delete_association', $this->pointer);
+        return $this->call('mk_delete_association');
     }
 
     /** @return mixed */
     public function serviceStatus()
     {
-        return Library::call('mk_service_status', $this->pointer);
+        return $this->call('mk_service_status');
     }
 
     /**
@@ -100,7 +103,7 @@ final class ClientHandle
      */
     public function sendCheck(array $document)
     {
-        return Library::call('mk_send_check', $this->pointer, Json::encode($document));
+        return $this->call('mk_send_check', Json::encode($document));
     }
 
     /**
@@ -110,7 +113,7 @@ final class ClientHandle
      */
     public function status($documentId)
     {
-        return Library::call('mk_status', $this->pointer, self::documentId($documentId));
+        return $this->call('mk_status', self::documentId($documentId));
     }
 
     /**
@@ -120,7 +123,55 @@ final class ClientHandle
      */
     public function requeue($documentId)
     {
-        return Library::call('mk_requeue', $this->pointer, self::documentId($documentId));
+        return $this->call('mk_requeue', self::documentId($documentId));
+    }
+
+    /**
+     * Sets (or with null removes) the PSR-3 logger that receives this handle's audit trail.
+     *
+     * @param object|null $logger a Psr\Log\LoggerInterface
+     */
+    public function setLogger($logger): void
+    {
+        $audit = $logger === null ? null : new AuditLog($logger);
+        Library::call('mk_client_set_log_callback', $this->pointer, $audit === null ? null : $audit->callback(), null);
+        // Replaced only now: the library no longer calls the previous callback.
+        $this->audit = $audit;
+    }
+
+    /**
+     * Checks an incoming callback: mk_callback_verify.
+     *
+     * @param array{secret: string, request: string} $request
+     *
+     * @return mixed
+     */
+    public function verifyCallback(
+        #[\SensitiveParameter]
+        array $request
+    ) {
+        return $this->call('mk_callback_verify', Json::encode($request));
+    }
+
+    /**
+     * One library call on this handle; the audit lines it produced go to the logger afterwards.
+     *
+     * @param mixed ...$arguments
+     *
+     * @return mixed
+     */
+    private function call(
+        string $function,
+        #[\SensitiveParameter]
+        ...$arguments
+    ) {
+        try {
+            return Library::call($function, $this->pointer, ...$arguments);
+        } finally {
+            if ($this->audit !== null) {
+                $this->audit->flush();
+            }
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Bigperson\ModulposApiClient\Internal;
 
 use Bigperson\ModulposApiClient\Exceptions\ApiException;
+use Bigperson\ModulposApiClient\Exceptions\CallbackException;
 use Bigperson\ModulposApiClient\Exceptions\ItemsNotFound;
 use Bigperson\ModulposApiClient\Exceptions\LibraryException;
 use Bigperson\ModulposApiClient\Exceptions\ModulposException;
@@ -139,6 +140,9 @@ final class ErrorMapper
             case 'transport':
             case 'timeout':
                 $class = TransportException::class;
+                break;
+            case 'callback_signature':
+                $class = CallbackException::class;
                 break;
             default: // internal, and any code a newer library may add
                 $class = LibraryException::class;

@@ -198,9 +198,9 @@ class LibraryLoadingTest extends TestCase
         }
         $dir = $this->temporaryDirectory();
         $source = "$dir/fake.c";
-        $functions = ['mk_client_new', 'mk_client_free', 'mk_associate', 'mk_delete_association', 'mk_service_status',
-            'mk_send_check', 'mk_document_status', 'mk_status', 'mk_requeue', 'mk_validate', 'mk_tables', 'mk_string_free', 'mk_version',
-            'mk_client_set_transport', 'mk_exchange_respond', 'mk_exchange_fail'];
+        // Every function the declaration file names, so FFI::cdef resolves them all.
+        preg_match_all('/\b(mk_\w+)\(/', (string) file_get_contents(Library::headerPath()), $m);
+        $functions = array_diff(array_unique($m[1]), ['mk_abi_version']);
         $c = "#include <stdint.h>\n";
         foreach ($functions as $function) {
             $c .= "void *$function(void) { return 0; }\n";
