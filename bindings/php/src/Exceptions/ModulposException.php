@@ -108,8 +108,8 @@ abstract class ModulposException extends \Exception
 
     /**
      * The library's stable error code: validation, invalid_argument, authentication, forbidden,
-     * not_found, rejected, server_error, transport, timeout, malformed_response, internal, or one
-     * of this binding's own: library_not_found, abi_mismatch.
+     * not_found, rejected, server_error, transport, timeout, malformed_response, internal,
+     * callback_signature, or one of this binding's own: library_not_found, abi_mismatch.
      */
     public function getErrorCode(): string
     {

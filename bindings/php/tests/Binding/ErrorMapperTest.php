@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Tests\Binding;
 
 use Bigperson\ModulposApiClient\Exceptions\ApiException;
+use Bigperson\ModulposApiClient\Exceptions\CallbackException;
 use Bigperson\ModulposApiClient\Exceptions\ItemsNotFound;
 use Bigperson\ModulposApiClient\Exceptions\LibraryException;
 use Bigperson\ModulposApiClient\Exceptions\ModulposException;
@@ -92,6 +93,7 @@ class ErrorMapperTest extends TestCase
             ['transport', TransportException::class, null, true],
             ['timeout', TransportException::class, null, true],
             ['internal', LibraryException::class, null, false],
+            ['callback_signature', CallbackException::class, null, false],
             ['a_code_from_a_newer_library', LibraryException::class, null, false],
         ];
     }
