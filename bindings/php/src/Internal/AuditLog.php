@@ -108,8 +108,10 @@ final class AuditLog
         if (($event['event'] ?? null) !== 'http_attempt') {
             $text = $event['message'] ?? $event['reason'] ?? $event['warning'] ?? '';
 
-            return 'modulpos ' . ($event['event'] ?? 'event') . ': ' . (is_scalar($text) ? (string) $text : '')
-                . (isset($event['field']) && is_string($event['field']) ? ' (' . $event['field'] . ')' : '');
+            return 'modulpos ' . ($event['event'] ?? 'event') . ': '
+                . (isset($event['field']) && is_string($event['field']) && $event['field'] !== '' ? $event['field'] . ' ' : '')
+                . (is_scalar($text) ? (string) $text : '')
+                . (isset($event['rule']) && is_string($event['rule']) ? ' [' . $event['rule'] . ']' : '');
         }
         $status = isset($event['http_status']) ? 'HTTP ' . $event['http_status'] : 'no answer';
         $result = ($event['outcome'] ?? '') === 'ok'

@@ -103,7 +103,13 @@ final class ClientHandle
      */
     public function sendCheck(array $document)
     {
-        return $this->call('mk_send_check', Json::encode($document));
+        $result = $this->call('mk_send_check', Json::encode($document));
+        if ($this->audit !== null && is_array($result)) {
+            // Validation warnings (rules the service is not known to enforce) reach the logger too.
+            $this->audit->warnings($result['warnings'] ?? null, $result['document_id'] ?? null);
+        }
+
+        return $result;
     }
 
     /**

@@ -6,13 +6,15 @@ namespace Tests\Binding;
 
 use Bigperson\ModulposApiClient\Associate;
 use Bigperson\ModulposApiClient\Client;
+use Bigperson\ModulposApiClient\Entity\Cashier;
 use Bigperson\ModulposApiClient\Exceptions\ApiException;
 use Tests\TestCase;
 
 /**
  * The audit trail through an optional PSR-3 logger (Debian php-psr-log; run-tests.sh installs
- * it): one record per HTTP attempt, never a password or an Authorization header; a throwing
- * logger changes nothing; and the binding works where psr/log is absent.
+ * it): one record per HTTP attempt and per validation warning, never a password or an
+ * Authorization header; a throwing logger changes nothing; and the binding works where psr/log is
+ * absent.
  */
 class AuditLogTest extends TestCase
 {
@@ -101,6 +103,28 @@ class AuditLogTest extends TestCase
         $client->setLogger(null);
         $client->getStatusDocumentById($id);
         $this->assertCount(4, $logger->records);
+    }
+
+    public function testValidationWarningsReachTheLogger(): void
+    {
+        $client = Sandbox::client();
+        $logger = self::logger();
+        $client->setLogger($logger);
+        $order = Receipts::order();
+        $cashier = Cashier::create(['name' => 'Test Cashier', 'inn' => '123456789012', 'position' => 'salesman']);
+        $client->sendCheck($order, null, false, $cashier);
+
+        $warnings = array_values(array_filter($logger->records, static function ($r) {
+            return ($r[2]['event'] ?? null) === 'validation_warning';
+        }));
+        $this->assertCount(1, $warnings);
+        [$level, $message, $context] = $warnings[0];
+        $this->assertSame('warning', $level);
+        $this->assertSame('cashierInn', $context['field']);
+        $this->assertSame('inn_checksum', $context['rule']);
+        $this->assertSame($order->getDocumentUuid(), $context['document_id']);
+        $this->assertStringContainsString('modulpos validation_warning: cashierInn is not a valid INN', $message);
+        $this->assertSame($client->getLastWarnings()[0]['rule'], $context['rule']);
     }
 
     public function testAThrowingLoggerChangesNothing(): void
