@@ -237,6 +237,7 @@ impl Client {
     pub fn confirm_callback(&self, key: &CallbackKey, request: &str) -> Result<ConfirmedCallback> {
         let claimed = key.verify(request)?;
         let id = claimed.document_id.as_str();
+        super::check_document_id(id)?;
         let auth = self.association()?;
         let path = format!("/v1/doc/{}/status", encode_component(id));
         let attempt = Attempt {
@@ -246,7 +247,10 @@ impl Client {
             attempt: 1,
         };
         let reply = self.call(attempt, Method::Get, &path, auth, None)?;
-        let document_status = DocumentStatus::from_json(reply.json(&path)?, &path, reply.status)?;
+        // As for `document_status`: an answer that is not a document's status is
+        // `malformed_response`, never a confirmation.
+        let document_status =
+            DocumentStatus::from_status_answer(reply.json(&path)?, &path, reply.status)?;
         let fiscalized = document_status.is_fiscalized();
         let service_qr = document_status
             .fiscal_info()
