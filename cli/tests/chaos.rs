@@ -116,6 +116,9 @@ fn chaos_every_receipt_final_and_created_exactly_once() {
             .expect("worker starts")
     };
     let mut children: Vec<Child> = (0..workers).map(spawn).collect();
+    // When each worker was (re)started: a SIGTERM that arrives before a fresh process has
+    // installed its handler ends it like any program, so the clean-exit check below waits first.
+    let mut spawned_at: Vec<Instant> = vec![Instant::now(); workers];
     let started = Instant::now();
     let (mut kills, mut faults_injected) = (0u64, 0u64);
     let mut next_kill = started + Duration::from_millis(300 + rng.below(900));
@@ -142,6 +145,7 @@ fn chaos_every_receipt_final_and_created_exactly_once() {
             children[victim].kill().unwrap(); // SIGKILL, at whatever instant it is at
             children[victim].wait().unwrap();
             children[victim] = spawn(victim);
+            spawned_at[victim] = Instant::now();
             kills += 1;
             next_kill = now + Duration::from_millis(300 + rng.below(900));
         }
@@ -152,6 +156,9 @@ fn chaos_every_receipt_final_and_created_exactly_once() {
             next_check = now + Duration::from_millis(250);
         }
         std::thread::sleep(Duration::from_millis(40 + rng.below(60)));
+    }
+    for at in &spawned_at {
+        std::thread::sleep(Duration::from_millis(1500).saturating_sub(at.elapsed()));
     }
     for child in &mut children {
         // SAFETY: kill(2) on our own child's pid.
