@@ -143,8 +143,8 @@ run_requests() { # $1: mode name; checks every answer; prints the connections th
 }
 
 echo "== FPM, ffi.enable=preload + opcache.preload (the README's settings)"
-readme_block sh | tee /dev/stderr | grep -q 'modulpos-preload-header' || fail "no sh block in the README's FPM section"
-readme_block ini | tee /dev/stderr | grep -q '^opcache.preload = ' || fail "no ini block in the README's FPM section"
+readme_block sh | tee -a /dev/stderr | grep -q 'modulpos-preload-header' || fail "no sh block in the README's FPM section"
+readme_block ini | tee -a /dev/stderr | grep -q '^opcache.preload = ' || fail "no ini block in the README's FPM section"
 bash -euo pipefail -c "$(readme_block sh)" || fail "the README's preload-header command"
 chmod -R a+rX "$shop"
 start_fpm "$(readme_block ini)"
