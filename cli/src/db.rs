@@ -159,8 +159,23 @@ impl Sqlite {
         // busy database is waited for rather than failed.
         conn.busy_timeout(Duration::from_secs(30))
             .map_err(sqlite_err)?;
-        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-            .map_err(sqlite_err)?;
+        // Switching a fresh file to WAL needs the database to itself, and SQLite answers BUSY at
+        // once (without the busy handler) when another connection, e.g. a second worker thread
+        // opening at the same instant, holds it: wait as for any busy database.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => break other.map_err(sqlite_err)?,
+            }
+        }
         conn.execute_batch("PRAGMA synchronous = FULL")
             .map_err(sqlite_err)?;
         Ok(Sqlite(conn))
