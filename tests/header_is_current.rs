@@ -1,7 +1,7 @@
 //! The committed headers declare what the C ABI promises: every export with its doc comment in
 //! `include/modulpos.h`, the same prototypes without preprocessor lines in the PHP package's
 //! `bindings/php/resources/modulpos_ffi.h`, which PHP's `FFI::cdef` accepts. That they are current
-//! (what `cargo xtask headers` generates from src/ffi.rs) is checked by `cargo xtask headers
+//! (what `cargo xtask headers` generates from src/ffi/) is checked by `cargo xtask headers
 //! --check`, which tests/run.sh runs.
 
 use std::path::Path;

@@ -4,7 +4,7 @@
 #   2. builds the library and the sandbox (release),
 #   3. runs the Rust tests (library, sandbox, integration against the in-process sandbox),
 #   4. checks the committed headers (include/modulpos.h, bindings/php/resources/modulpos_ffi.h) are what
-#      `cargo xtask headers` generates from src/ffi.rs,
+#      `cargo xtask headers` generates from src/ffi/,
 #   5. runs the C ABI test under valgrind, the Python ctypes test and the PHP test suite, each against a
 #      sandbox it starts and stops itself,
 #   6. runs the benchmark (benches/run.sh) for 3 calls per arm: a smoke run, not a measurement,

@@ -1,6 +1,6 @@
 //! Developer commands of this repository (CI runs both checks through tests/run.sh):
 //!
-//! `cargo xtask headers` writes the C headers from `src/ffi.rs` with a pinned cbindgen;
+//! `cargo xtask headers` writes the C headers from `src/ffi/` with a pinned cbindgen;
 //! `cargo xtask headers --check` writes nothing and fails when a committed header differs from
 //! what would be generated. A build never writes into the source tree: this explicit command is
 //! the only thing that writes these files.
@@ -98,11 +98,12 @@ fn generate(root: &Path, header: &Header) -> Result<String, String> {
     let config = cbindgen::Config::from_file(root.join(header.config))?;
     let bindings = cbindgen::Builder::new()
         .with_config(config)
-        .with_src(root.join("src/ffi.rs"))
+        // cbindgen follows the `mod` declarations of src/ffi/mod.rs into its files, in order.
+        .with_src(root.join("src/ffi/mod.rs"))
         // The host transport's opaque exchange and callback type (mk_client_set_transport).
         .with_src(root.join("src/client/transport.rs"))
         .generate()
-        .map_err(|e| format!("cbindgen could not read src/ffi.rs: {e}"))?;
+        .map_err(|e| format!("cbindgen could not read src/ffi/: {e}"))?;
     let mut out = Vec::new();
     bindings.write(&mut out);
     let text = String::from_utf8(out).map_err(|_| "cbindgen wrote non-UTF-8".to_owned())?;

@@ -58,7 +58,7 @@ class LibraryLoadingTest extends TestCase
         if (!is_file($cHeader)) {
             $this->markTestSkipped('not in the repository: include/modulpos.h is not here');
         }
-        // `cargo xtask headers` writes both from src/ffi.rs; every prototype here is the C header's.
+        // `cargo xtask headers` writes both from src/ffi/; every prototype here is the C header's.
         $c = (string) file_get_contents($cHeader);
         $prototypes = preg_grep('/^[a-z].*\bmk_\w+\(/', explode("\n", $declarations));
         $this->assertNotEmpty($prototypes);
