@@ -1,4 +1,5 @@
-//! HTTP/1.1 message reading and writing on a blocking stream: request heads with a size cap,
+//! HTTP/1.1 message reading and writing on a blocking stream: request heads (parsed by httparse)
+//! with a size cap,
 //! `Content-Length` and chunked bodies with a size cap, `Expect: 100-continue`, keep-alive.
 
 use std::io::{self, BufRead, Write};
@@ -6,6 +7,8 @@ use std::time::Instant;
 
 /// Largest request head (request line + headers) accepted; larger → 431.
 pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// Most header fields in a request; more → 431.
+const MAX_HEADERS: usize = 100;
 /// Largest request body accepted; larger → 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -96,31 +99,38 @@ pub fn read_request<R: BufRead, W: Write>(
         Ok(_) => (),
     }
     let deadline = on_first_byte();
-    let mut budget = MAX_HEAD_BYTES;
-    let mut request_line = read_line(reader, &mut budget, deadline)?;
-    // Empty lines before a request line are ignored (RFC 9112 §2.2).
-    while request_line.is_empty() {
-        request_line = read_line(reader, &mut budget, deadline)?;
-    }
-    let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(ReadError::Reject(400, "malformed request line".into()));
-    };
-    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(ReadError::Reject(400, "malformed method".into()));
-    }
-    let http10 = match version {
-        "HTTP/1.1" => false,
-        "HTTP/1.0" => true,
-        _ => {
+    let head = read_head(reader, deadline)?;
+    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut slots);
+    match parsed.parse(&head) {
+        Ok(httparse::Status::Complete(_)) => (),
+        Ok(httparse::Status::Partial) => {
+            return Err(ReadError::Reject(400, "incomplete request head".into()))
+        }
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(ReadError::Reject(431, "too many header fields".into()))
+        }
+        Err(httparse::Error::Version) => {
             return Err(ReadError::Reject(
                 505,
                 "only HTTP/1.0 and HTTP/1.1 are served".into(),
             ))
         }
+        Err(e) => {
+            return Err(ReadError::Reject(
+                400,
+                format!("malformed request head: {e}"),
+            ))
+        }
+    }
+    let (Some(method), Some(target), Some(version)) = (parsed.method, parsed.path, parsed.version)
+    else {
+        return Err(ReadError::Reject(400, "malformed request line".into()));
     };
+    if !method.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ReadError::Reject(400, "malformed method".into()));
+    }
+    let http10 = version == 0;
     if !target.starts_with('/') {
         return Err(ReadError::Reject(
             400,
@@ -131,23 +141,11 @@ pub fn read_request<R: BufRead, W: Write>(
         Some((p, q)) => (p.to_string(), Some(q.to_string())),
         None => (target.to_string(), None),
     };
-
-    let mut headers = Vec::new();
-    loop {
-        let line = read_line(reader, &mut budget, deadline)?;
-        if line.is_empty() {
-            break;
-        }
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(ReadError::Reject(400, "malformed header line".into()));
-        };
-        if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace()) {
-            return Err(ReadError::Reject(400, "malformed header name".into()));
-        }
-        headers.push((name.to_string(), value.trim().to_string()));
-        if headers.len() > 100 {
-            return Err(ReadError::Reject(431, "too many header fields".into()));
-        }
+    let mut headers = Vec::with_capacity(parsed.headers.len());
+    for header in parsed.headers.iter() {
+        let value = std::str::from_utf8(header.value)
+            .map_err(|_| ReadError::Reject(400, "request head is not UTF-8".into()))?;
+        headers.push((header.name.to_string(), value.trim().to_string()));
     }
     let mut request = Request {
         method: method.to_string(),
@@ -222,6 +220,39 @@ pub fn read_request<R: BufRead, W: Write>(
         request.body = read_exact(reader, n as usize, deadline)?;
     }
     Ok(request)
+}
+
+/// Reads the request head, through the empty line that ends it, within [`MAX_HEAD_BYTES`].
+/// Empty lines before the request line are kept (httparse skips them, as RFC 9112 §2.2 asks).
+fn read_head<R: BufRead>(reader: &mut R, deadline: Instant) -> Result<Vec<u8>, ReadError> {
+    let mut head = Vec::new();
+    let mut line_start = 0;
+    let mut seen_request_line = false;
+    loop {
+        let buf = fill(reader, deadline)?;
+        let (take, line_done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if head.len() + take > MAX_HEAD_BYTES {
+            return Err(ReadError::Reject(
+                431,
+                format!("request head larger than {MAX_HEAD_BYTES} bytes"),
+            ));
+        }
+        head.extend_from_slice(&buf[..take]);
+        reader.consume(take);
+        if !line_done {
+            continue;
+        }
+        let line = &head[line_start..];
+        let empty = line == b"\n" || line == b"\r\n";
+        if empty && seen_request_line {
+            return Ok(head);
+        }
+        seen_request_line |= !empty;
+        line_start = head.len();
+    }
 }
 
 /// The next buffered bytes of the request (never empty). Each wait is bounded by the read
@@ -488,6 +519,14 @@ mod tests {
     }
 
     #[test]
+    fn empty_lines_before_the_request_line_are_skipped() {
+        let (r, _) = read("\r\n\nGET /x?a=1 HTTP/1.1\nHost: h\n\n");
+        let r = r.unwrap();
+        assert_eq!((r.path.as_str(), r.query.as_deref()), ("/x", Some("a=1")));
+        assert_eq!(r.header("host"), Some("h"));
+    }
+
+    #[test]
     fn http10_closes_by_default() {
         let (r, _) = read("GET / HTTP/1.0\r\n\r\n");
         assert!(!r.unwrap().keep_alive);
@@ -522,6 +561,12 @@ mod tests {
             "a".repeat(MAX_HEAD_BYTES)
         );
         assert_eq!(status(&huge), 431);
+        let many = format!(
+            "GET / HTTP/1.1\r\n{}\r\n",
+            "X: 1\r\n".repeat(MAX_HEADERS + 1)
+        );
+        assert_eq!(status(&many), 431);
+        assert_eq!(status("GET / HTTP/1.1\r\nX: a\u{0}b\r\n\r\n"), 400);
         assert!(matches!(read("").0, Err(ReadError::Closed)));
         assert!(matches!(
             read("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc").0,
