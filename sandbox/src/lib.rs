@@ -10,10 +10,13 @@
 pub mod app;
 pub mod callback;
 pub mod clock;
+pub mod codes;
+pub mod control;
 pub mod credentials;
 pub mod decimal;
 pub mod document;
 pub mod faults;
+pub mod formats;
 pub mod http;
 pub mod http_client;
 pub mod json;

@@ -6,70 +6,16 @@
 //! binding error. Absent fields and `null` are treated alike (Jackson does the same); unknown
 //! fields are ignored (several real clients send extra keys and work).
 
+use crate::codes::{
+    AGENT_TYPES, CORRECTION_REASONS, DOC_TYPES, MONEY_TYPES, PAYMENT_METHODS, PAYMENT_OBJECTS,
+    TAX_MODES, VAT_TAGS,
+};
 use crate::decimal::{format_kopecks, round_to_kopecks, Decimal};
+use crate::formats::{
+    is_http_url, is_valid_agent_phone, is_valid_email, is_valid_nomenclature_code,
+    is_valid_phone_ru,
+};
 use crate::json::Json;
-
-pub const DOC_TYPES: &[&str] = &[
-    "SALE",
-    "RETURN",
-    "BUY",
-    "BUY_RETURN",
-    "SALE_CORRECTION",
-    "SALE_RETURN_CORRECTION",
-    "BUY_CORRECTION",
-    "BUY_RETURN_CORRECTION",
-];
-pub const TAX_MODES: &[&str] = &[
-    "COMMON",
-    "SIMPLIFIED",
-    "SIMPLIFIED_WITH_EXPENSE",
-    "ENVD",
-    "COMMON_AGRICULTURAL",
-    "PATENT",
-];
-pub const VAT_TAGS: &[i128] = &[
-    1102, 1103, 1104, 1105, 1106, 1107, 1109, 1110, 1111, 1112, 1113, 1114,
-];
-pub const PAYMENT_OBJECTS: &[&str] = &[
-    "commodity",
-    "excise",
-    "job",
-    "service",
-    "gambling_bet",
-    "gambling_prize",
-    "lottery",
-    "lottery_prize",
-    "intellectual_activity",
-    "payment",
-    "agent_commission",
-    "composite",
-    "another",
-    "property_right",
-    "non-operating_gain",
-    "insurance_premium",
-    "sales_tax",
-    "resort_fee",
-];
-pub const PAYMENT_METHODS: &[&str] = &[
-    "full_prepayment",
-    "prepayment",
-    "advance",
-    "full_payment",
-    "partial_payment",
-    "credit",
-    "credit_payment",
-];
-pub const MONEY_TYPES: &[&str] = &["CARD", "CASH", "PREPAID", "POSTPAY", "OTHER"];
-pub const AGENT_TYPES: &[&str] = &[
-    "bank_paying_agent",
-    "bank_paying_subagent",
-    "paying_agent",
-    "paying_subagent",
-    "attorney",
-    "commission_agent",
-    "another",
-];
-pub const CORRECTION_REASONS: &[&str] = &["INDEPENDENT", "BY_ORDER"];
 
 /// What the sandbox keeps from an accepted document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,27 +187,9 @@ fn optional_money(object: &Json, key: &str, parent: &str) -> Check<Option<i128>>
         .transpose()
 }
 
-/// Russian taxpayer number: 10 digits (organisation) or 12 (person) with valid check digits.
-pub fn is_valid_inn(inn: &str) -> bool {
-    let digits: Vec<u32> = inn.chars().filter_map(|c| c.to_digit(10)).collect();
-    if digits.len() != inn.len() {
-        return false;
-    }
-    let check =
-        |weights: &[u32]| weights.iter().zip(&digits).map(|(w, d)| w * d).sum::<u32>() % 11 % 10;
-    match digits.len() {
-        10 => check(&[2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[9],
-        12 => {
-            check(&[7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[10]
-                && check(&[3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) == digits[11]
-        }
-        _ => false,
-    }
-}
-
 /// An INN field: 10 or 12 digits. The check digits are not enforced: the service's own API
 /// example (`"cashierInn": "0123456789"`) fails them, and nothing shows the service refusing a
-/// mismatch ([`is_valid_inn`] is there for shops that want to check).
+/// mismatch ([`crate::formats::is_valid_inn`] is there for shops that want to check).
 fn optional_inn(object: &Json, key: &str, parent: &str) -> Check<()> {
     if let Some(inn) = optional_string(object, key, parent, None)? {
         if !matches!(inn.len(), 10 | 12) || !inn.bytes().all(|b| b.is_ascii_digit()) {
@@ -269,45 +197,6 @@ fn optional_inn(object: &Json, key: &str, parent: &str) -> Check<()> {
         }
     }
     Ok(())
-}
-
-/// `+7` and 10 digits.
-pub fn is_valid_phone_ru(s: &str) -> bool {
-    s.len() == 12 && s.starts_with("+7") && s[2..].bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A plain e-mail address: one `@`, a non-empty local part without spaces, a dotted domain.
-pub fn is_valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    if local.is_empty() || local.len() > 64 || s.len() > 254 || domain.contains('@') {
-        return false;
-    }
-    if local
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || "()<>,;:\\\"[]".contains(c))
-    {
-        return false;
-    }
-    let labels: Vec<&str> = domain.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-        })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic))
-}
-
-/// A phone of an agent/supplier: digits with an optional leading `+`, at most 19 characters.
-fn is_valid_agent_phone(s: &str) -> bool {
-    let digits = s.strip_prefix('+').unwrap_or(s);
-    !digits.is_empty() && s.len() <= 19 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn optional_phones(object: &Json, parent: &str) -> Check<()> {
@@ -362,25 +251,6 @@ fn supplier_info(value: &Json, path: &str) -> Check<()> {
     optional_phones(object, path)?;
     optional_string(object, "name", path, Some(255))?;
     optional_inn(object, "inn", path)
-}
-
-fn is_http_url(s: &str) -> bool {
-    let rest = s
-        .strip_prefix("http://")
-        .or_else(|| s.strip_prefix("https://"));
-    let Some(rest) = rest else { return false };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    !authority.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-/// Tag 1162: bytes as two hex digits separated by single spaces, at most 32 bytes.
-fn is_valid_nomenclature_code(s: &str) -> bool {
-    let bytes: Vec<&str> = s.split(' ').collect();
-    !bytes.is_empty()
-        && bytes.len() <= 32
-        && bytes
-            .iter()
-            .all(|b| b.len() == 2 && b.bytes().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// Returns the position's total in units of 10^-5 roubles (price × quantity − discSum).
@@ -623,56 +493,4 @@ pub fn validate_document(doc: &Json) -> Result<AcceptedDocument, Rejection> {
         total_kopecks: payments_total,
         response_url: response_url.map(str::to_string),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inn_checksums() {
-        assert!(is_valid_inn("7707083893")); // Sberbank
-        assert!(is_valid_inn("500100732259"));
-        assert!(!is_valid_inn("7707083894"));
-        assert!(!is_valid_inn("500100732258"));
-        assert!(!is_valid_inn("770708389"));
-        assert!(!is_valid_inn("77070838９3"));
-        assert!(!is_valid_inn(""));
-    }
-
-    #[test]
-    fn contacts() {
-        assert!(is_valid_email("buyer@example.com"));
-        assert!(is_valid_email("a.b+c@sub.example.ru"));
-        assert!(is_valid_email("покупатель@пример.рф"));
-        for bad in [
-            "buyer",
-            "@example.com",
-            "a@b",
-            "a b@example.com",
-            "a@@example.com",
-            "a@example.c0m",
-            "a@-x.com",
-        ] {
-            assert!(!is_valid_email(bad), "{bad}");
-        }
-        assert!(is_valid_phone_ru("+79001234567"));
-        for bad in [
-            "79001234567",
-            "+7900123456",
-            "+790012345678",
-            "+19001234567",
-            "+7900123456a",
-        ] {
-            assert!(!is_valid_phone_ru(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn nomenclature_codes() {
-        assert!(is_valid_nomenclature_code("15 20 2F 61"));
-        assert!(!is_valid_nomenclature_code("15  20"));
-        assert!(!is_valid_nomenclature_code("1520"));
-        assert!(!is_valid_nomenclature_code(&vec!["AA"; 33].join(" ")));
-    }
 }

@@ -203,12 +203,12 @@ fn every_listed_enum_value_is_accepted() {
     ] {
         accept(&mut client, &|d| d["taxMode"] = json!(tax));
     }
-    for object in modulpos_sandbox::validation::PAYMENT_OBJECTS {
+    for object in modulpos_sandbox::codes::PAYMENT_OBJECTS {
         accept(&mut client, &|d| {
             position(d)["paymentObject"] = json!(object)
         });
     }
-    for method in modulpos_sandbox::validation::PAYMENT_METHODS {
+    for method in modulpos_sandbox::codes::PAYMENT_METHODS {
         accept(&mut client, &|d| {
             position(d)["paymentMethod"] = json!(method)
         });
