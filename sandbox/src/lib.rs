@@ -25,7 +25,7 @@ pub mod state;
 pub mod validation;
 
 use std::fmt;
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
 
 /// The sandbox's account, retail points and timing.
@@ -132,9 +132,24 @@ impl Sandbox {
         self.server.addr()
     }
 
-    /// `http://127.0.0.1:PORT` — the root of the control interface (`/sandbox/...`).
+    /// `http://127.0.0.1:PORT` — the root of the control interface (`/sandbox/...`), as a client
+    /// on this machine reaches it. Bound to all interfaces (0.0.0.0 or `::`), which is no address a
+    /// client can connect to, it names the loopback address of that family instead.
     pub fn root_url(&self) -> String {
-        format!("http://{}", self.addr())
+        let mut addr = self.addr();
+        if addr.ip().is_unspecified() {
+            addr.set_ip(match addr.ip() {
+                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            });
+        }
+        format!("http://{addr}")
+    }
+
+    /// Whether it listens on every interface (bound to 0.0.0.0 or `::`), so other machines and
+    /// containers reach it by this host's name or address.
+    pub fn listens_on_all_interfaces(&self) -> bool {
+        self.addr().ip().is_unspecified()
     }
 
     /// `http://127.0.0.1:PORT/api/fn` — the API root to give a client as its base URL.

@@ -1,5 +1,6 @@
 //! `modulpos-sandbox --listen 127.0.0.1:0 ...`: serves the emulated Modul.Kassa API until killed.
-//! The first line of standard output is `listening on http://HOST:PORT`. Every flag can also be
+//! The first line of standard output is `listening on http://HOST:PORT`, a URL a client on this
+//! machine can use (127.0.0.1 when listening on 0.0.0.0, said on a second line). Every flag can also be
 //! given as an environment variable (`--queue-ms` = `MODULPOS_SANDBOX_QUEUE_MS`), for containers
 //! and CI services; a flag on the command line wins over its variable.
 
@@ -40,7 +41,9 @@ Every flag is also read from the environment: MODULPOS_SANDBOX_ and the flag's n
 with `_` for `-` (MODULPOS_SANDBOX_LISTEN=0.0.0.0:8080, MODULPOS_SANDBOX_LOG=1); repeatable flags
 take a comma-separated list. A flag given on the command line wins over its variable.
 
-The first line printed is `listening on http://HOST:PORT`. The API is served under
+The first line printed is `listening on http://HOST:PORT`, a URL a client on this machine can
+use: with --listen 0.0.0.0:PORT it is http://127.0.0.1:PORT, and a second line says it listens on
+all interfaces (other machines use this host's name or address). The API is served under
 /api/fn/... and /fn/...; the control interface under /sandbox/..., with GET /sandbox/health for
 readiness checks (see sandbox/README.md). Stop it with SIGINT or SIGTERM.",
         login = d.login,
@@ -253,6 +256,15 @@ fn main() -> ExitCode {
     };
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "listening on {}", sandbox.root_url());
+    if sandbox.listens_on_all_interfaces() {
+        // The first line names a URL a client can use; 0.0.0.0 is none. Say what it means.
+        let _ = writeln!(
+            stdout,
+            "listening on all interfaces ({}): from another machine or container, use this host's name or address and port {}",
+            sandbox.addr(),
+            sandbox.addr().port()
+        );
+    }
     let _ = stdout.flush();
     // Serve until killed: SIGINT/SIGTERM end the process (their default action).
     loop {

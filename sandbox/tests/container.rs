@@ -67,17 +67,30 @@ fn start_binary(env: &[(&str, &str)]) -> Running {
     }
     command.envs(env.iter().copied());
     let mut child = command.spawn().unwrap();
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let (mut first_line, mut second_line) = (String::new(), String::new());
+    stdout.read_line(&mut first_line).unwrap();
+    stdout.read_line(&mut second_line).unwrap();
     let addr: SocketAddr = first_line
         .trim_end()
         .strip_prefix("listening on http://")
         .unwrap_or_else(|| panic!("first line: {first_line}"))
         .parse()
         .unwrap();
-    assert_eq!(addr.ip().to_string(), "0.0.0.0", "{first_line}");
+    // Bound to 0.0.0.0, it prints a URL a client can use, and says it listens everywhere.
+    assert_eq!(addr.ip().to_string(), "127.0.0.1", "{first_line}");
+    assert!(
+        second_line.starts_with(&format!(
+            "listening on all interfaces (0.0.0.0:{}): ",
+            addr.port()
+        )),
+        "second line: {second_line}"
+    );
+    let printed = Connection::connect(addr)
+        .unwrap()
+        .request("GET", "/sandbox/health", &[], b"")
+        .unwrap();
+    assert_eq!(printed.status, 200, "the printed URL answers");
     Running {
         child,
         port: addr.port(),
