@@ -96,6 +96,9 @@ mkdir -p "$package/lib"
 (cd bindings/php && git ls-files -z . | xargs -0 cp --parents -t "$package")
 rm -rf "$package/tests" "$package/bench" "$package/phpunit.xml.dist" "$package/run-tests.sh"
 cp LICENSE NOTICE CHANGELOG.md "$package/"
+# The outbox schema has one copy, sql/outbox/; the package carries it where Outbox looks first.
+mkdir -p "$package/resources/outbox"
+cp sql/outbox/*.sql sql/outbox/README.md "$package/resources/outbox/"
 install -m 0755 "$built/libmodulpos.so" "$package/lib/libmodulpos.so"
 # Composer's artifact repository reads the version from the archive's composer.json.
 php -r '

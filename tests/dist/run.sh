@@ -5,8 +5,11 @@
 #      (objdump -T); the C SDK's library has SONAME libmodulpos.so.0 (readelf -d),
 #   3. starts the shipped sandbox binary,
 #   4. installs the Composer archive through an `artifact` repository into a fresh project in a
-#      temp dir, with no cargo on PATH and no target/ in reach, and runs the original README
-#      scenario there; the library must come from the package's own lib/,
+#      temp dir, with no cargo on PATH and no target/ in reach, and runs the binding's
+#      OriginalReadmeTest there with Debian's phpunit (tests/dist/bootstrap.php points it at the
+#      installed package); the library must come from the package's own lib/, the classes from
+#      its src/, and the outbox schema from its resources/outbox/ (a copy of sql/outbox/, the
+#      only one in the repository),
 #   5. installs the C SDK with PREFIX=<temp>, compiles the C example with
 #      `pkg-config --cflags --libs modulpos` (and once against libmodulpos.a) and runs it.
 set -euo pipefail
@@ -18,6 +21,7 @@ need=()
 php -r 'exit(extension_loaded("zip") ? 0 : 1);' || need+=(php-zip) # Composer reads artifact archives with it
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v composer >/dev/null 2>&1 || need+=(composer)
+command -v phpunit >/dev/null 2>&1 || need+=(phpunit)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v objdump >/dev/null 2>&1 || need+=(binutils)
 if [ ${#need[@]} -gt 0 ]; then
@@ -51,6 +55,13 @@ for binary in "$work/package/lib/libmodulpos.so" "$sdk/lib/libmodulpos.so.$versi
 done
 readelf -d "$sdk/lib/libmodulpos.so.$version" | grep 'SONAME' | tee /dev/stderr | grep -q '\[libmodulpos.so.0\]' ||
     fail "no SONAME libmodulpos.so.0"
+
+echo "== the outbox schema in the Composer archive"
+for file in sqlite.sql mysql.sql postgres.sql; do
+    cmp "sql/outbox/$file" "$work/package/resources/outbox/$file" ||
+        fail "the archive's resources/outbox/$file is not sql/outbox/$file"
+done
+echo "resources/outbox/ holds sql/outbox/'s sqlite.sql, mysql.sql, postgres.sql"
 
 echo "== the shipped sandbox"
 # shellcheck source=scripts/sandbox.sh
@@ -86,11 +97,20 @@ installed="$shop/vendor/modulpos/modulpos-ffi"
 for up in "$installed" "$installed/.." "$installed/../.." "$installed/../../.."; do
     [ ! -e "$up/target" ] || fail "$up/target exists: the lookup could find a Cargo build"
 done
-output="$(cd "$shop" && "${no_rust[@]}" php "$root/tests/dist/readme_scenario.php" "$shop/vendor/autoload.php")" ||
-    fail "the README scenario: $output"
-echo "$output"
-grep -qx "library: $(realpath "$installed/lib/libmodulpos.so")\|library: $installed/lib/libmodulpos.so" <<<"$output" ||
+# The original README scenario: the binding's own PHPUnit test, run by Debian's phpunit against
+# the installed package (the bootstrap loads the project's autoloader, not the checkout's).
+report="$work/report.txt"
+(cd "$shop" && "${no_rust[@]}" "SANDBOX_ROOT=$SANDBOX_ROOT" "MODULPOS_DIST_AUTOLOAD=$shop/vendor/autoload.php" \
+    "MODULPOS_DIST_REPORT=$report" phpunit --no-configuration --bootstrap "$root/tests/dist/bootstrap.php" \
+    --fail-on-risky --fail-on-warning --fail-on-skipped --disallow-test-output --do-not-cache-result \
+    "$root/bindings/php/tests/Binding/OriginalReadmeTest.php") || fail "OriginalReadmeTest in the Composer project"
+cat "$report"
+grep -qx "library: $(realpath "$installed/lib/libmodulpos.so")\|library: $installed/lib/libmodulpos.so" "$report" ||
     fail "the library did not come from the package's lib/"
+grep -qx "classes: $(realpath "$installed/src")\|classes: $installed/src" "$report" ||
+    fail "the classes did not come from the installed package's src/"
+grep -qx "outbox schema statements: [1-9][0-9]*" "$report" ||
+    fail "Outbox found no schema in the installed package"
 
 echo "== C SDK: install with PREFIX, build the example with pkg-config"
 prefix="$work/prefix"

@@ -22,7 +22,8 @@ use Bigperson\ModulposApiClient\Internal\Library;
  *
  * It uses the caller's PDO connection as it is and never begins, commits or rolls back a
  * transaction. Drivers: sqlite, mysql (MySQL and MariaDB), pgsql. The schema is the SQL file of
- * the driver in resources/outbox/ (the same files as the repository's sql/outbox/).
+ * the driver from the repository's sql/outbox/, its one copy: the Composer archive carries it in
+ * resources/outbox/ (scripts/dist.sh copies it there), and a checkout reads it in place.
  */
 final class Outbox
 {
@@ -170,10 +171,19 @@ final class Outbox
      */
     public static function statements(string $driver, string $table = 'modulpos_outbox'): array
     {
-        $file = __DIR__ . '/../resources/outbox/' . (self::SCHEMAS[$driver] ?? '');
-        $text = is_file($file) ? file_get_contents($file) : false;
+        $text = false;
+        $tried = [];
+        // The package's copy first (an installed archive), then the repository (a checkout).
+        foreach ([__DIR__ . '/../resources/outbox/', __DIR__ . '/../../../sql/outbox/'] as $directory) {
+            $file = $directory . (self::SCHEMAS[$driver] ?? '');
+            $tried[] = $file;
+            if (is_file($file)) {
+                $text = file_get_contents($file);
+                break;
+            }
+        }
         if ($text === false) {
-            throw new \LogicException("the outbox schema for $driver is missing: $file");
+            throw new \LogicException("the outbox schema for $driver is missing; tried " . implode(', ', $tried));
         }
         $lines = array_filter(explode("\n", $text), static function (string $line): bool {
             return strncmp(ltrim($line), '--', 2) !== 0;

@@ -130,17 +130,6 @@ final class OutboxTest extends TestCase
         $this->assertSame(0, (int) $pdo->query("SELECT COUNT(*) FROM $table")->fetchColumn());
     }
 
-    public function testThePackagedSchemaIsTheRepositorysOwn(): void
-    {
-        $repository = dirname(__DIR__, 4) . '/sql/outbox';
-        if (!is_dir($repository)) {
-            $this->markTestSkipped('not in the repository: no sql/outbox to compare with');
-        }
-        foreach (['sqlite.sql', 'mysql.sql', 'postgres.sql'] as $file) {
-            $this->assertFileEquals("$repository/$file", dirname(__DIR__, 2) . "/resources/outbox/$file", "copy sql/outbox/$file to bindings/php/resources/outbox/");
-        }
-    }
-
     public function testBadTableNamesAndDriversAreRefused(): void
     {
         $pdo = new \PDO('sqlite::memory:');
