@@ -6,6 +6,7 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 /// Why the text was refused.
@@ -33,7 +34,7 @@ const DUPLICATE: &str = "\u{0}duplicate key\u{0}";
 /// nesting.
 pub fn from_str_strict(text: &str) -> Result<Value, JsonError> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = Strict { path: Vec::new() }
+    let value = Strict { place: Place::Root }
         .deserialize(&mut deserializer)
         .and_then(|v| deserializer.end().map(|()| v));
     value.map_err(|e| {
@@ -50,33 +51,39 @@ pub fn from_str_strict(text: &str) -> Result<Value, JsonError> {
     })
 }
 
-/// One step of a JSON path.
-#[derive(Clone)]
-enum Step {
-    Key(String),
-    Index(usize),
+/// Where a value is: its parent's place and the step from there, borrowed from the parser's
+/// stack, so a valid document costs no path at all; it is written out only for a duplicate key.
+#[derive(Clone, Copy)]
+enum Place<'p> {
+    Root,
+    Key(&'p Place<'p>, &'p str),
+    Index(&'p Place<'p>, usize),
 }
 
-fn render(path: &[Step]) -> String {
-    let mut out = String::new();
-    for step in path {
-        match step {
-            Step::Key(k) if out.is_empty() => out.push_str(k),
-            Step::Key(k) => {
+fn render(place: &Place<'_>, out: &mut String) {
+    match *place {
+        Place::Root => {}
+        Place::Key(parent, key) => {
+            render(parent, out);
+            if !out.is_empty() {
                 out.push('.');
-                out.push_str(k);
             }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            out.push_str(key);
+        }
+        Place::Index(parent, index) => {
+            render(parent, out);
+            out.push('[');
+            out.push_str(&index.to_string());
+            out.push(']');
         }
     }
-    out
 }
 
-struct Strict {
-    path: Vec<Step>,
+struct Strict<'p> {
+    place: Place<'p>,
 }
 
-impl<'de> DeserializeSeed<'de> for Strict {
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
@@ -84,7 +91,7 @@ impl<'de> DeserializeSeed<'de> for Strict {
     }
 }
 
-impl<'de> Visitor<'de> for Strict {
+impl<'de> Visitor<'de> for Strict<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -128,11 +135,10 @@ impl<'de> Visitor<'de> for Strict {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         loop {
-            let mut path = self.path.clone();
-            path.push(Step::Index(items.len()));
-            match seq.next_element_seed(Strict { path })? {
+            let place = Place::Index(&self.place, items.len());
+            match seq.next_element_seed(Strict { place })? {
                 Some(v) => items.push(v),
                 None => return Ok(Value::Array(items)),
             }
@@ -142,13 +148,19 @@ impl<'de> Visitor<'de> for Strict {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let mut path = self.path.clone();
-            path.push(Step::Key(key.clone()));
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format!("{DUPLICATE}{}", render(&path))));
-            }
-            let value = map.next_value_seed(Strict { path })?;
-            out.insert(key, value);
+            // One search of the map per key: the entry says whether the key was seen, and is
+            // where the value goes.
+            let slot = match out.entry(key) {
+                Entry::Vacant(slot) => slot,
+                Entry::Occupied(seen) => {
+                    let mut path = String::new();
+                    render(&Place::Key(&self.place, seen.key()), &mut path);
+                    return Err(de::Error::custom(format!("{DUPLICATE}{path}")));
+                }
+            };
+            let place = Place::Key(&self.place, slot.key());
+            let value = map.next_value_seed(Strict { place })?;
+            slot.insert(value);
         }
         Ok(Value::Object(out))
     }
