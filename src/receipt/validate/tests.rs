@@ -1,6 +1,8 @@
 //! Tests of `validate.rs`, in their own file so the rules read without scrolling past them.
 
 use super::*;
+use crate::receipt::money::Money;
+use crate::receipt::{rules, tables};
 use serde_json::json;
 
 /// A document using every field, valid.
