@@ -61,30 +61,47 @@ struct Envelope<'a, T: Serialize> {
 
 /// The envelope of a result, as JSON text.
 pub fn envelope_string<T: Serialize>(result: &Result<T>) -> String {
+    let bytes = envelope_bytes(result);
+    // serde_json writes only UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|_| FALLBACK_ENVELOPE.to_owned())
+}
+
+/// The envelope as JSON bytes, with one spare byte of capacity for the C string's NUL.
+fn envelope_bytes<T: Serialize>(result: &Result<T>) -> Vec<u8> {
+    // Most envelopes (a status, a send's result) fit: no regrowth on the hot path.
+    let mut out = Vec::with_capacity(1024);
     let encoded = match result {
-        Ok(data) => serde_json::to_string(&Envelope {
-            ok: true,
-            data: Some(data),
-            error: None,
-        }),
-        Err(e) => serde_json::to_string(&Envelope::<()> {
-            ok: false,
-            data: None,
-            error: Some(e.into()),
-        }),
+        Ok(data) => serde_json::to_writer(
+            &mut out,
+            &Envelope {
+                ok: true,
+                data: Some(data),
+                error: None,
+            },
+        ),
+        Err(e) => serde_json::to_writer(
+            &mut out,
+            &Envelope::<()> {
+                ok: false,
+                data: None,
+                error: Some(e.into()),
+            },
+        ),
     };
     match encoded {
-        Ok(text) => text,
+        Ok(()) => out,
         // A result that cannot be encoded (a map with non-string keys, say) is a bug here.
-        Err(e) => envelope_string::<()>(&Err(Error::Internal(format!(
+        Err(e) => envelope_bytes::<()>(&Err(Error::Internal(format!(
             "cannot encode the result: {e}"
         )))),
     }
 }
 
-/// Hand an envelope to C; it comes back through `mk_string_free`.
-fn into_c_string(s: String) -> *mut c_char {
-    CString::new(s)
+/// Hand an envelope to C; it comes back through `mk_string_free`. JSON text never holds a NUL
+/// byte (serde_json writes it as \u0000), so the NUL is appended in place, without a copy.
+fn into_c_string(mut bytes: Vec<u8>) -> *mut c_char {
+    bytes.push(0);
+    CString::from_vec_with_nul(bytes)
         .unwrap_or_else(|_| CString::new(FALLBACK_ENVELOPE).expect("fallback has no NUL"))
         .into_raw()
 }
@@ -107,9 +124,9 @@ pub(super) fn envelope_call<T: Serialize>(f: impl FnOnce() -> Result<T>) -> *mut
         Err(payload) => Err(Error::Internal(panic_message(payload.as_ref()))),
     };
     // Building the envelope cannot panic in practice; guard it anyway.
-    match catch_unwind(AssertUnwindSafe(|| into_c_string(envelope_string(&result)))) {
+    match catch_unwind(AssertUnwindSafe(|| into_c_string(envelope_bytes(&result)))) {
         Ok(ptr) => ptr,
-        Err(_) => into_c_string(FALLBACK_ENVELOPE.to_owned()),
+        Err(_) => into_c_string(FALLBACK_ENVELOPE.as_bytes().to_vec()),
     }
 }
 
