@@ -5,8 +5,10 @@
 #   3. runs the Rust tests (library, sandbox, integration against the in-process sandbox),
 #   4. checks the committed headers (include/modulpos.h, bindings/php/resources/modulpos_ffi.h) are what
 #      `cargo xtask headers` generates from src/ffi/,
-#   5. runs the C ABI test under valgrind, the Python ctypes test and the PHP test suite, each against a
-#      sandbox it starts and stops itself,
+#   5. runs the C ABI test under valgrind and under ASan + UBSan, the Python ctypes test and the PHP test
+#      suite, each against a sandbox it starts and stops itself,
+#   5b. the fuzz smoke run: every fuzz target briefly from the committed seed corpus (fuzz/run.sh;
+#      nightly and cargo-fuzz, installed when missing),
 #   6. runs the benchmark (benches/run.sh) for 3 calls per arm: a smoke run, not a measurement,
 #   7. runs the outbox suite on throwaway PostgreSQL and MariaDB servers it installs and starts.
 # Every suite runs even when an earlier one failed; the exit code is non-zero if any failed.
@@ -55,6 +57,8 @@ run_suite "rust-version covers the locked dependencies (cargo xtask msrv)" cargo
 run_suite "Rust tests (library, sandbox, integration)" cargo test --release --workspace --locked --no-fail-fast
 run_suite "sandbox from cargo install" bash tests/sandbox_install.sh
 run_suite "C ABI under valgrind" bash tests/c/run.sh
+run_suite "C ABI under AddressSanitizer + UndefinedBehaviorSanitizer" bash tests/c/run_sanitizers.sh
+run_suite "fuzz smoke (fuzz/run.sh: every target ${FUZZ_SECONDS:-20} s from the seed corpus)" bash fuzz/run.sh
 run_suite "Python ctypes" bash tests/python/run.sh
 run_suite "PHP binding (PHPUnit)" bash bindings/php/run-tests.sh
 run_suite "release artifacts (dist/: glibc 2.17, Composer without Rust, C SDK)" bash tests/dist/run.sh
