@@ -7,6 +7,7 @@
 #
 #   bash fuzz/run.sh                        # every target, 20 s each, in parallel
 #   FUZZ_SECONDS=600 bash fuzz/run.sh config document
+#   bash fuzz/run.sh --prepare              # only install and build (tests/run.sh does this early)
 #
 # Needs a nightly toolchain and cargo-fuzz; installs both when missing (rustup, cargo install) and
 # says how long that took. Not a member of the main workspace (its own [workspace] in Cargo.toml).
@@ -15,6 +16,7 @@ cd "$(dirname "$0")"
 
 seconds="${FUZZ_SECONDS:-20}"
 targets=("$@")
+[ "${1:-}" = "--prepare" ] && targets=()
 [ ${#targets[@]} -gt 0 ] || targets=(config document associate response)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
@@ -31,6 +33,7 @@ fi
 start=$(date +%s)
 cargo +nightly fuzz build --release
 echo "fuzz targets built in $(($(date +%s) - start)) s"
+[ "${1:-}" = "--prepare" ] && exit 0
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

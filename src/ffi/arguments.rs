@@ -19,9 +19,8 @@ pub(super) unsafe fn read_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a 
     if ptr.is_null() {
         return Err(Error::invalid_argument(Some(name), "must not be NULL"));
     }
-    // SAFETY: `ptr` is non-NULL and NUL-terminated (caller contract); strnlen reads at most
-    // MK_MAX_INPUT_BYTES + 1 bytes and stops at the NUL.
-    let len = unsafe { libc::strnlen(ptr, MK_MAX_INPUT_BYTES + 1) };
+    // SAFETY: `ptr` is non-NULL and NUL-terminated (caller contract).
+    let len = unsafe { bounded_len(ptr, MK_MAX_INPUT_BYTES + 1) };
     if len > MK_MAX_INPUT_BYTES {
         return Err(Error::invalid_argument(
             Some(name),
@@ -36,6 +35,30 @@ pub(super) unsafe fn read_str<'a>(ptr: *const c_char, name: &str) -> Result<&'a 
             format!("is not valid UTF-8 (at byte {})", e.valid_up_to()),
         )
     })
+}
+
+/// The length of the NUL-terminated string at `ptr`, reading at most `max` bytes (`max` when
+/// no NUL comes first): libc's strnlen.
+///
+/// # Safety
+/// `ptr` points to a NUL-terminated string or to at least `max` readable bytes.
+#[cfg(not(miri))]
+unsafe fn bounded_len(ptr: *const c_char, max: usize) -> usize {
+    // SAFETY: caller contract; strnlen reads at most `max` bytes and stops at the NUL.
+    unsafe { libc::strnlen(ptr, max) }
+}
+
+/// The same, byte by byte: miri cannot call into libc, and this way it checks every byte read
+/// (tests/miri/run.sh).
+///
+/// # Safety
+/// As above.
+#[cfg(miri)]
+unsafe fn bounded_len(ptr: *const c_char, max: usize) -> usize {
+    // SAFETY: caller contract: every byte up to the NUL, at most `max`, is readable.
+    (0..max)
+        .find(|&i| unsafe { *ptr.add(i) } == 0)
+        .unwrap_or(max)
 }
 
 /// Like [`read_str`], but NULL means "not given".

@@ -56,6 +56,9 @@ mod envelope;
 
 mod version;
 
+#[cfg(test)]
+mod pointer_tests;
+
 pub use audit_log::{mk_client_set_log_callback, MkLogCallback};
 pub use client::{
     mk_associate, mk_client_free, mk_client_new, mk_delete_association, mk_service_status, MkClient,
