@@ -1,9 +1,11 @@
 //! Benchmark of the library in client CPU per call, as ratios against baselines run side by side:
 //!
 //! - sending a receipt (1, 5, 100 lines): `mk_send_check` (parse, validation, exactly-once delivery,
-//!   envelope) against a bare keep-alive `ureq` POST of the same JSON and against the limit, a raw
-//!   blocking socket write/read of the same request bytes;
-//! - a document's status: `mk_status` against the same GET through bare `ureq` and a raw socket;
+//!   envelope) against a bare keep-alive `ureq` POST of the same JSON, the library's native HTTP
+//!   client alone (`src/client/native.rs`) and the limit, a raw blocking socket write/read of the
+//!   same request bytes;
+//! - a document's status: `mk_status` against the same GET through bare `ureq`, the native client
+//!   and a raw socket;
 //! - validation: `mk_validate` (parse, every rule, the normalized document in the envelope) against
 //!   a plain `serde_json::from_str::<Value>` of the same text;
 //! - memory: RSS over `BENCH_RSS_CALLS` (default 100,000) `mk_send_check` calls in this process.
@@ -23,6 +25,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use modulpos::client::native::NativeAgent;
 use modulpos::ffi;
 use serde_json::{json, Value};
 
@@ -82,8 +85,17 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// Run every arm once per round, alternating; the first arm is the reference of the ratios.
+/// `BENCH_ARM=TEXT` keeps only the arms whose name contains TEXT (e.g. under `strace -c`).
 fn compare(title: &str, calls: u32, arms: &mut [(&str, &mut dyn FnMut())]) {
+    let only = std::env::var("BENCH_ARM").unwrap_or_default();
+    let mut arms: Vec<&mut (&str, &mut dyn FnMut())> = arms
+        .iter_mut()
+        .filter(|(name, _)| name.contains(&*only))
+        .collect();
     let n = arms.len();
+    if n == 0 {
+        return;
+    }
     let mut cpu = vec![Vec::new(); n];
     let mut wall = vec![Vec::new(); n];
     let mut ratio = vec![Vec::new(); n];
@@ -329,6 +341,32 @@ fn main() {
         .build()
         .into();
     let mut raw = RawHttp::connect(&base, &auth);
+    // The library's native HTTP/1.1 client (src/client/native.rs) on its own: keep-alive pool,
+    // reuse check, deadline, body cap; the same request headers as the library sends.
+    let native = {
+        let root = modulpos::Config {
+            base_url: Some(base.clone()),
+            ..modulpos::Config::default()
+        }
+        .resolved_base_url()
+        .unwrap();
+        NativeAgent::new(&root, 5000).unwrap()
+    };
+    let native_call = |method: &str, path: &str, body: Option<&[u8]>| {
+        let mut headers = vec![
+            ("Authorization", auth.as_str()),
+            ("Accept", "application/json"),
+            ("User-Agent", "modulpos-bench"),
+        ];
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json; charset=utf-8"));
+        }
+        let request = native.request_bytes(method, path, &headers, body, body.is_some());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        native
+            .exchange(&request, deadline, modulpos::client::MAX_RESPONSE_BYTES)
+            .unwrap()
+    };
     let run = format!("bench-{}", std::process::id());
     // A 100-line receipt costs ~20 times a 5-line one: a fifth of the calls keeps rounds short.
     let calls_for = |lines: usize| {
@@ -340,6 +378,11 @@ fn main() {
     };
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let part = |name: &str| only.is_empty() || only == name;
+    // `BENCH_LINES=5` sends only 5-line receipts (e.g. to count system calls per call).
+    let sizes: Vec<usize> = match std::env::var("BENCH_LINES") {
+        Ok(v) if !v.is_empty() => v.split(',').filter_map(|n| n.trim().parse().ok()).collect(),
+        _ => vec![1, 5, 100],
+    };
 
     // Validation.
     for lines in [1, 5, 100].into_iter().filter(|_| part("validate")) {
@@ -362,7 +405,10 @@ fn main() {
 
     // Sending.
     let doc_url = format!("{base}/v2/doc");
-    for lines in [1, 5, 100].into_iter().filter(|_| part("send")) {
+    for lines in [1, 5, 100]
+        .into_iter()
+        .filter(|&l| part("send") && sizes.contains(&l))
+    {
         let receipt = Receipt::new(lines);
         let mut ids = Ids {
             prefix: format!("{run}-{lines}"),
@@ -392,6 +438,12 @@ fn main() {
                         .unwrap();
                     assert_eq!(r.status(), 200);
                     black_box(r.body_mut().read_to_vec().unwrap());
+                }),
+                ("native client POST", &mut || {
+                    let body = receipt.with_id(&ids.borrow_mut().next());
+                    let answer = native_call("POST", "/v2/doc", Some(body.as_bytes()));
+                    assert_eq!(answer.status, 200);
+                    black_box(answer.body);
                 }),
                 ("mk_send_check", &mut || {
                     let body = CString::new(receipt.with_id(&ids.borrow_mut().next())).unwrap();
@@ -428,6 +480,11 @@ fn main() {
                         .unwrap();
                     assert_eq!(r.status(), 200);
                     black_box(r.body_mut().read_to_vec().unwrap());
+                }),
+                ("native client GET", &mut || {
+                    let answer = native_call("GET", &status_path, None);
+                    assert_eq!(answer.status, 200);
+                    black_box(answer.body);
                 }),
                 // SAFETY: a live handle and a valid NUL-terminated id.
                 ("mk_status", &mut || {

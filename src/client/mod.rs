@@ -42,9 +42,15 @@ mod delivery;
 #[cfg(test)]
 mod delivery_table;
 pub(crate) mod http;
+/// The native HTTP/1.1 client; public only for `benches/library.rs` (not a supported API).
+#[doc(hidden)]
+pub mod native;
 mod resolver;
 mod responses;
 pub mod transport;
+/// One connection of the native client; public only for `benches/library.rs`.
+#[doc(hidden)]
+pub mod wire;
 
 use serde_json::Value;
 

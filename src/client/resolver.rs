@@ -7,6 +7,9 @@
 //! - remembers a name's addresses for [`TTL`], so a busy client looks its host up at most twice a
 //!   minute; the lookup itself is still ureq's, bounded by the request's timeout.
 //!
+//! The native client (`native.rs`) asks it through [`CachingResolver::lookup`], only when it opens
+//! a connection.
+//!
 //! Failed lookups are not remembered. Addresses are only used to open new connections, so a
 //! cached entry never pins an open connection to an old address.
 
@@ -72,6 +75,37 @@ impl Resolver for CachingResolver {
 }
 
 impl CachingResolver {
+    /// The addresses of `host` (IPv6 without brackets) at `port`, for the native client: the same
+    /// answers (literal, cached or looked up) as for ureq, the lookup bounded by `timeout`.
+    pub fn lookup(
+        &self,
+        https: bool,
+        host: &str,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<Vec<SocketAddr>, ureq::Error> {
+        let scheme = if https { "https" } else { "http" };
+        let uri: Uri = if host.contains(':') {
+            format!("{scheme}://[{host}]:{port}/")
+        } else {
+            format!("{scheme}://{host}:{port}/")
+        }
+        .parse()
+        .map_err(|_| ureq::Error::BadUri(host.to_owned()))?;
+        let timeout = NextTimeout {
+            after: timeout.into(),
+            reason: ureq::Timeout::Resolve,
+            per_read: None,
+            per_write: None,
+        };
+        let config = Config::default();
+        Ok(self
+            .resolve(&uri, &config, timeout)?
+            .iter()
+            .copied()
+            .collect())
+    }
+
     fn cached(&self, key: &str) -> Option<ResolvedSocketAddrs> {
         let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         cache
