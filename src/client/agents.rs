@@ -16,7 +16,8 @@
 //!   A handle keeps only its key, never an agent, so a handle made before the fork is safe too.
 //! - Bounds: an agent idle for longer than [`MAX_IDLE`] is dropped at the next lookup (closing
 //!   its connections), and at most [`MAX_AGENTS`] agents are kept (the least recently used goes).
-//!   ureq itself never reuses a connection idle for longer than [`MAX_IDLE`].
+//!   Neither agent kind (`native.rs`, or ureq behind a proxy) reuses a connection idle for longer
+//!   than [`MAX_IDLE`].
 //! - Dropping a handle does nothing here (`mk_client_free` stays cheap): its agent stays for the
 //!   next handle with the same key.
 
@@ -24,7 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::config::BaseUrl;
-use super::http::Credentials;
+use super::http::{Agent, Credentials};
 
 /// An idle connection, and an agent no handle used, are dropped after this long.
 pub const MAX_IDLE: Duration = Duration::from_secs(15);
@@ -55,7 +56,7 @@ impl AgentKey {
 
 struct Entry {
     key: AgentKey,
-    agent: Arc<ureq::Agent>,
+    agent: Arc<Agent>,
     last_used: Instant,
 }
 
@@ -78,7 +79,7 @@ fn lock() -> MutexGuard<'static, Cache> {
 }
 
 /// The agent for `key`: the cached one of this process, or a new one made by `build` and kept.
-pub fn shared(key: &AgentKey, build: impl FnOnce(&AgentKey) -> ureq::Agent) -> Arc<ureq::Agent> {
+pub fn shared(key: &AgentKey, build: impl FnOnce(&AgentKey) -> Agent) -> Arc<Agent> {
     let now = Instant::now();
     let pid = std::process::id();
     let mut cache = lock();
@@ -138,8 +139,8 @@ mod tests {
         }
     }
 
-    fn build(_: &AgentKey) -> ureq::Agent {
-        ureq::Agent::new_with_defaults()
+    fn build(_: &AgentKey) -> Agent {
+        Agent::Proxied(ureq::Agent::new_with_defaults())
     }
 
     // One test, so no other test of this module races on the process-wide cache.

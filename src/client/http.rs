@@ -1,5 +1,7 @@
-//! The HTTP layer: the `ureq` agent shared through `agents.rs` (keep-alive pool, timeouts, rustls
-//! with certificate checks), Basic auth, a response size cap, and the mapping of every HTTP outcome onto [`Error`].
+//! The HTTP layer: the agent shared through `agents.rs` (the native HTTP/1.1 client of `native.rs`
+//! and `wire.rs`, or ureq behind a proxy, `proxied.rs`: keep-alive pool, timeouts, rustls with
+//! certificate checks), Basic auth, a response size cap, and the mapping of every HTTP outcome
+//! onto [`Error`].
 //!
 //! Nothing here ever formats a request header into a message, so neither the password nor the
 //! `Authorization` header can reach an error.
@@ -11,12 +13,12 @@ use base64::Engine as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
-use ureq::unversioned::transport::DefaultConnector;
-
 use super::agents::{self, AgentKey};
 use super::config::{BaseUrl, Config, Secret};
-use super::resolver::CachingResolver;
+use super::native::NativeAgent;
+use super::proxied;
 use super::transport::{Transport, TransportSlot};
+use super::wire::WireError;
 use crate::error::{Error, Result};
 
 /// The largest response body read; anything longer is a malformed response.
@@ -30,6 +32,9 @@ const MAX_RETRY_AFTER_MS: u64 = 10 * 60 * 1000;
 /// handle), so the pool keeps enough for that many concurrent calls instead of ureq's default of 3, which made about one call
 /// in nine open a new connection with 8 threads.
 pub const POOL_IDLE_PER_HOST: usize = 64;
+
+/// The `User-Agent` of every request.
+pub const USER_AGENT: &str = concat!("modulpos/", env!("CARGO_PKG_VERSION"));
 
 /// Everything except RFC 3986 unreserved characters is percent-encoded in a path segment or a
 /// query value.
@@ -106,7 +111,7 @@ impl Method {
 
 /// `METHOD path`, the request named in error messages; written out only when an error is made.
 #[derive(Clone, Copy)]
-struct What<'a>(Method, &'a str);
+pub(super) struct What<'a>(pub Method, pub &'a str);
 
 impl std::fmt::Display for What<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -139,6 +144,23 @@ pub struct Http {
     pub transport: TransportSlot,
 }
 
+/// What carries a key's requests: the native HTTP/1.1 client for direct connections, or ureq
+/// when the environment names a proxy for a non-loopback host (`proxied.rs`).
+pub enum Agent {
+    Native(NativeAgent),
+    Proxied(ureq::Agent),
+}
+
+/// A new agent for `key`: everything it is built from is in the key.
+fn build_agent(key: &AgentKey) -> Agent {
+    if !proxied::wanted(key) {
+        if let Ok(native) = NativeAgent::new(&key.base, key.connect_timeout_ms) {
+            return Agent::Native(native);
+        }
+    }
+    Agent::Proxied(proxied::build_agent(key))
+}
+
 impl Http {
     pub fn new(config: &Config, base: BaseUrl, credentials: Option<&Credentials>) -> Http {
         Http {
@@ -152,39 +174,10 @@ impl Http {
         }
     }
 
-    fn agent(&self) -> Arc<ureq::Agent> {
+    fn agent(&self) -> Arc<Agent> {
         agents::shared(&self.key, build_agent)
     }
-}
 
-/// A new agent for `key`: everything it is built from is in the key.
-fn build_agent(key: &AgentKey) -> ureq::Agent {
-    let base = &key.base;
-    let mut builder = ureq::Agent::config_builder()
-        // Read 4xx/5xx bodies ourselves: the service's message lives there.
-        .http_status_as_error(false)
-        .timeout_connect(Some(Duration::from_millis(key.connect_timeout_ms)))
-        .timeout_global(Some(Duration::from_millis(key.timeout_ms)))
-        .max_idle_age(agents::MAX_IDLE)
-        .max_idle_connections(POOL_IDLE_PER_HOST)
-        .max_idle_connections_per_host(POOL_IDLE_PER_HOST)
-        // An API answers; it does not redirect. A redirect would also drop the auth header.
-        .max_redirects(0)
-        .user_agent(concat!("modulpos/", env!("CARGO_PKG_VERSION")))
-        .accept("application/json");
-    if base.is_loopback() {
-        // A proxy from the environment must never see loopback traffic.
-        builder = builder.proxy(None);
-    }
-    // TLS: ureq's rustls defaults (webpki roots, verification on) are never relaxed here.
-    ureq::Agent::with_parts(
-        builder.build(),
-        DefaultConnector::default(),
-        CachingResolver::default(),
-    )
-}
-
-impl Http {
     pub fn base_url(&self) -> &BaseUrl {
         &self.key.base
     }
@@ -227,92 +220,107 @@ impl Http {
         limit: Option<Duration>,
         stale: &mut bool,
     ) -> Result<Reply> {
-        let url = self.key.base.join(path);
         let what = What(method, path);
         let authorization = auth.header_value();
         if let Some(host) = self.transport.current() {
+            let url = self.key.base.join(path);
             return host_call(&*host, method, &url, authorization, json_body, what);
         }
         let agent = self.agent();
         let timeout =
             Duration::from_millis(self.key.timeout_ms).min(limit.unwrap_or(Duration::MAX));
-        let result = match method {
-            Method::Get => agent
-                .get(&url)
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .header("Authorization", authorization)
-                .call(),
-            Method::Delete => agent
-                .delete(&url)
-                .config()
-                .timeout_global(Some(timeout))
-                .build()
-                .header("Authorization", authorization)
-                .call(),
-            Method::Post | Method::Put => {
-                let request = if method == Method::Post {
-                    agent.post(&url)
+        let answer = match &*agent {
+            Agent::Native(native) => {
+                let mut headers = [
+                    ("Authorization", authorization),
+                    ("Accept", "application/json"),
+                    ("User-Agent", USER_AGENT),
+                    ("Content-Type", "application/json; charset=utf-8"),
+                ];
+                let with_body = matches!(method, Method::Post | Method::Put);
+                let headers = if json_body.is_some() {
+                    &mut headers[..]
                 } else {
-                    agent.put(&url)
+                    &mut headers[..3]
                 };
-                let request = request
-                    .config()
-                    .timeout_global(Some(timeout))
-                    .build()
-                    .header("Authorization", authorization);
-                match json_body {
-                    Some(body) => request
-                        .header("Content-Type", "application/json; charset=utf-8")
-                        .send(body),
-                    None => request.send_empty(),
-                }
+                let request =
+                    native.request_bytes(method.as_str(), path, headers, json_body, with_body);
+                let deadline = std::time::Instant::now() + timeout;
+                native
+                    .exchange(&request, deadline, MAX_RESPONSE_BYTES)
+                    .map_err(|e| self.map_wire_error(what, e, timeout, stale))?
+            }
+            Agent::Proxied(agent) => {
+                let url = self.key.base.join(path);
+                proxied::call(
+                    agent,
+                    &self.key,
+                    &url,
+                    what,
+                    authorization,
+                    json_body,
+                    timeout,
+                    stale,
+                )?
             }
         };
-        let mut response = result.map_err(|e| {
-            *stale = closed_before_answer(&e);
-            self.map_transport_error(what, e, timeout)
-        })?;
-        let status = response.status().as_u16();
+        let status = answer.status;
         if (200..300).contains(&status) {
-            let body = read_body(&mut response, what, status)?;
-            return Ok(Reply { status, body });
+            return Ok(Reply {
+                status,
+                body: answer.body,
+            });
         }
-        let retry_after_ms = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after_ms);
-        // An error status stands on its own; a broken body only loses the service's message.
-        let body = read_body(&mut response, what, status).unwrap_or_default();
+        let retry_after_ms = answer.retry_after.as_deref().and_then(parse_retry_after_ms);
         Err(status_error(
             status,
-            &body,
+            &answer.body,
             &what.to_string(),
             retry_after_ms,
         ))
     }
 
-    fn map_transport_error(&self, what: What, e: ureq::Error, timeout: Duration) -> Error {
-        let bound = if timeout.as_millis() < u128::from(self.key.timeout_ms) {
-            format!("{} ms left of the send's deadline_ms", timeout.as_millis())
-        } else {
-            format!("timeout_ms is {}", self.key.timeout_ms)
-        };
+    fn map_wire_error(
+        &self,
+        what: What,
+        e: WireError,
+        timeout: Duration,
+        stale: &mut bool,
+    ) -> Error {
+        use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
         match e {
-            ureq::Error::Timeout(kind) => {
-                Error::Timeout(format!("{what}: no answer in time ({kind:?}; {bound})"))
+            WireError::ClosedBeforeAnswer(io) => {
+                *stale = matches!(
+                    io.kind(),
+                    UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe
+                );
+                Error::Transport(format!(
+                    "{what}: the connection closed before an answer: {io}"
+                ))
             }
-            ureq::Error::Io(io) if is_timeout(&io) => {
-                Error::Timeout(format!("{what}: no answer in time ({bound})"))
-            }
-            ureq::Error::BodyExceedsLimit(limit) => Error::MalformedResponse {
-                http_status: None,
-                detail: format!("{what}: the answer is larger than {limit} bytes"),
+            WireError::Timeout => Error::Timeout(format!(
+                "{what}: no answer in time ({})",
+                bound_text(&self.key, timeout)
+            )),
+            WireError::Connect(io) => Error::Transport(format!("{what}: cannot connect: {io}")),
+            WireError::Broken(io) => Error::Transport(format!(
+                "{what}: the connection broke while reading the answer: {io}"
+            )),
+            WireError::Protocol(detail) => Error::Transport(format!("{what}: {detail}")),
+            WireError::TooLarge(status) => Error::MalformedResponse {
+                http_status: Some(status),
+                detail: format!("{what}: the answer is larger than {MAX_RESPONSE_BYTES} bytes"),
             },
-            other => Error::Transport(format!("{what}: {other}")),
         }
+    }
+}
+
+/// Which bound a timed-out call had, for its message.
+pub(super) fn bound_text(key: &AgentKey, timeout: Duration) -> String {
+    if timeout.as_millis() < u128::from(key.timeout_ms) {
+        format!("{} ms left of the send's deadline_ms", timeout.as_millis())
+    } else {
+        format!("timeout_ms is {}", key.timeout_ms)
     }
 }
 
@@ -327,11 +335,10 @@ fn host_call(
     json_body: Option<&[u8]>,
     what: What,
 ) -> Result<Reply> {
-    let user_agent = concat!("modulpos/", env!("CARGO_PKG_VERSION"));
     let mut headers = vec![
         ("Authorization", authorization),
         ("Accept", "application/json"),
-        ("User-Agent", user_agent),
+        ("User-Agent", USER_AGENT),
     ];
     if json_body.is_some() {
         headers.push(("Content-Type", "application/json; charset=utf-8"));
@@ -355,48 +362,6 @@ fn host_call(
         });
     }
     Err(status_error(status, &answer.body, &what.to_string(), None))
-}
-
-/// Whether the connection closed before any answer: what a kept-alive connection the server
-/// closed just as it was reused looks like. A refused connection, a TLS failure or a broken
-/// answer is not that.
-fn closed_before_answer(e: &ureq::Error) -> bool {
-    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
-    matches!(e, ureq::Error::Io(io) if matches!(io.kind(), UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe))
-}
-
-fn is_timeout(e: &std::io::Error) -> bool {
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-    )
-}
-
-fn read_body(
-    response: &mut ureq::http::Response<ureq::Body>,
-    what: What,
-    status: u16,
-) -> Result<Vec<u8>> {
-    response
-        .body_mut()
-        .with_config()
-        .limit(MAX_RESPONSE_BYTES)
-        .read_to_vec()
-        .map_err(|e| match e {
-            ureq::Error::BodyExceedsLimit(_) => Error::MalformedResponse {
-                http_status: Some(status),
-                detail: format!("{what}: the answer is larger than {MAX_RESPONSE_BYTES} bytes"),
-            },
-            ureq::Error::Timeout(_) => {
-                Error::Timeout(format!("{what}: the answer's body did not arrive in time"))
-            }
-            ureq::Error::Io(io) if is_timeout(&io) => {
-                Error::Timeout(format!("{what}: the answer's body did not arrive in time"))
-            }
-            other => Error::Transport(format!(
-                "{what}: the connection broke while reading the answer (HTTP {status}): {other}"
-            )),
-        })
 }
 
 /// `Retry-After` in its delta-seconds form, in milliseconds (capped); an HTTP-date is ignored

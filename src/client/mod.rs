@@ -45,6 +45,7 @@ pub(crate) mod http;
 /// The native HTTP/1.1 client; public only for `benches/library.rs` (not a supported API).
 #[doc(hidden)]
 pub mod native;
+mod proxied;
 mod resolver;
 mod responses;
 pub mod transport;
