@@ -120,7 +120,7 @@ char *mk_service_status(const MkClient *client);
  * validates, maps statuses onto errors and runs the exactly-once delivery; the host only moves
  * bytes. For each exchange the library calls `callback(user_data, exchange, request_json)` with
  * `{"method","url","headers":{name: value},"body": text | null}`; before returning, the callback
- * calls `mk_exchange_respond` (status and body) or `mk_exchange_fail` (no answer: a `transport`
+ * calls `mk_exchange_respond` (status and body; `mk_exchange_header` passes `Retry-After`) or `mk_exchange_fail` (no answer: a `transport`
  * error; the document may exist and resending the same id is safe). The `Authorization` header
  * in `headers` holds the credentials: the host must not log it. `timeout_ms` and
  * `connect_timeout_ms` do not apply; the host's own timeouts do. `data` is `null`.
@@ -150,6 +150,19 @@ int32_t mk_exchange_respond(MkExchange *exchange,
                             uint16_t status,
                             const char *body,
                             uintptr_t body_len);
+
+/**
+ * One header of the host's answer to one exchange (inside its transport callback, before or
+ * after `mk_exchange_respond`): `name` and `value` are NUL-terminated UTF-8. The library reads
+ * `Retry-After` (delta-seconds; a 408, 429 or 503 then waits that long within the send's
+ * deadline, as on the native path); other headers are ignored, so a host may pass only that
+ * one. Returns 0, or -1 when an argument is NULL or not UTF-8 (the header is then ignored).
+ *
+ * # Safety
+ * `exchange` is the pointer the callback received, during the callback; `name` and `value` are
+ * NULL or NUL-terminated strings.
+ */
+int32_t mk_exchange_header(MkExchange *exchange, const char *name, const char *value);
 
 /**
  * The host could not complete one exchange (inside its transport callback): `message` (UTF-8,

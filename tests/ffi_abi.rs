@@ -429,6 +429,49 @@ fn a_host_transport_carries_every_exchange_and_its_failure_is_a_transport_error(
     }
 }
 
+/// A host that answers every exchange 429 with `Retry-After: 60`.
+unsafe extern "C" fn throttling_transport(
+    _user_data: *mut std::ffi::c_void,
+    exchange: *mut MkExchange,
+    _request_json: *const std::ffi::c_char,
+) {
+    let rc = unsafe { mk_exchange_respond(exchange, 429, ptr::null(), 0) };
+    assert_eq!(rc, 0);
+    let (name, value) = (c("Retry-After"), c("60"));
+    assert_eq!(
+        unsafe { mk_exchange_header(exchange, name.as_ptr(), value.as_ptr()) },
+        0
+    );
+}
+
+#[test]
+fn a_host_transports_retry_after_is_honoured_as_on_the_native_path() {
+    // Issue 10: the native path read Retry-After, the host path did not (retry_after_ms null,
+    // and resent after the backoff instead of waiting).
+    let config = c(
+        r#"{"login":"u","password":"p","base_url":"http://127.0.0.1:9/api/fn","deadline_ms":2000}"#,
+    );
+    let mut client = ptr::null_mut();
+    take(unsafe { mk_client_new(config.as_ptr(), &mut client) });
+    let v = take(unsafe {
+        mk_client_set_transport(client, Some(throttling_transport), ptr::null_mut())
+    });
+    assert_eq!(v["ok"], true, "{v}");
+    let started = std::time::Instant::now();
+    let v = take(unsafe { mk_send_check(client, c(&receipt("host-429").to_string()).as_ptr()) });
+    // Asked to wait past the deadline: the refusal comes back at once, with the wait it asked.
+    assert!(started.elapsed() < std::time::Duration::from_millis(1_500));
+    assert_eq!(v["error"]["http_status"], 429, "{v}");
+    assert_eq!(v["error"]["retry_after_ms"], 60_000, "{v}");
+    assert_eq!(v["error"]["safe_to_resend"], true, "{v}");
+    // Bad arguments are refused, never a crash.
+    assert_eq!(
+        unsafe { mk_exchange_header(ptr::null_mut(), ptr::null(), ptr::null()) },
+        -1
+    );
+    unsafe { mk_client_free(client) };
+}
+
 #[test]
 fn send_check_carries_the_warnings_and_strict_refuses_them() {
     let sb = sandbox();

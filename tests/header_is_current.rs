@@ -17,6 +17,7 @@ const EXPORTS: &[&str] = &[
     "mk_service_status",
     "mk_client_set_transport",
     "mk_exchange_respond",
+    "mk_exchange_header",
     "mk_exchange_fail",
     "mk_send_check",
     "mk_document_status",

@@ -361,7 +361,13 @@ fn host_call(
             body: answer.body,
         });
     }
-    Err(status_error(status, &answer.body, &what.to_string(), None))
+    let retry_after_ms = answer.retry_after.as_deref().and_then(parse_retry_after_ms);
+    Err(status_error(
+        status,
+        &answer.body,
+        &what.to_string(),
+        retry_after_ms,
+    ))
 }
 
 /// `Retry-After` in its delta-seconds form, in milliseconds (capped); an HTTP-date is ignored

@@ -18,10 +18,12 @@ use std::sync::{Arc, RwLock};
 
 use serde_json::json;
 
-/// One answer of the host: the HTTP status and the body.
+/// One answer of the host: the HTTP status, the body, and its `Retry-After` header as the host
+/// passed it (`mk_exchange_header`), read as the native path reads it.
 pub struct HostResponse {
     pub status: u16,
     pub body: Vec<u8>,
+    pub retry_after: Option<String>,
 }
 
 /// Moves one request to the service and its answer back. `Err` is the host's description of a
@@ -55,12 +57,25 @@ impl TransportSlot {
 /// One exchange in progress: what the host answered.
 pub struct MkExchange {
     outcome: Option<Result<HostResponse, String>>,
+    retry_after: Option<String>,
 }
 
 impl MkExchange {
     /// The host's answer: an HTTP status (100–599) and the body.
     pub fn respond(&mut self, status: u16, body: Vec<u8>) {
-        self.outcome = Some(Ok(HostResponse { status, body }));
+        self.outcome = Some(Ok(HostResponse {
+            status,
+            body,
+            retry_after: None,
+        }));
+    }
+
+    /// One header of the host's answer, before or after [`MkExchange::respond`]. Only
+    /// `Retry-After` (any case) is read; the others are ignored. Its value is kept up to 64 bytes.
+    pub fn header(&mut self, name: &str, value: &str) {
+        if name.trim().eq_ignore_ascii_case("retry-after") {
+            self.retry_after = Some(value.chars().take(64).collect());
+        }
     }
 
     /// The host could not complete the exchange (no answer); `message` says why.
@@ -90,13 +105,21 @@ pub fn request_json(
 impl MkExchange {
     /// A new exchange, not answered yet.
     pub fn new() -> Self {
-        MkExchange { outcome: None }
+        MkExchange {
+            outcome: None,
+            retry_after: None,
+        }
     }
 
     /// What the host answered; no answer at all is a failed exchange.
     pub fn outcome(self) -> Result<HostResponse, String> {
+        let retry_after = self.retry_after;
         self.outcome
             .unwrap_or_else(|| Err("the host's transport returned without an answer".to_owned()))
+            .map(|answer| HostResponse {
+                retry_after,
+                ..answer
+            })
     }
 }
 
@@ -140,6 +163,15 @@ mod tests {
         let mut failed = MkExchange::new();
         failed.fail("proxy refused".into());
         assert_eq!(failed.outcome().err().unwrap(), "proxy refused");
+        // Retry-After, in any case and before or after the answer, is kept; other headers not.
+        let mut throttled = MkExchange::new();
+        throttled.header("Content-Type", "application/json");
+        throttled.header("retry-after", "7");
+        throttled.respond(429, Vec::new());
+        assert_eq!(
+            throttled.outcome().ok().unwrap().retry_after.as_deref(),
+            Some("7")
+        );
         let slot = TransportSlot::default();
         assert!(slot.current().is_none());
     }

@@ -5,7 +5,7 @@ use std::ffi::{c_char, CStr, CString};
 
 use serde_json::Value;
 
-use super::arguments::client_ref;
+use super::arguments::{client_ref, read_str};
 use super::envelope::envelope_call;
 use super::MkClient;
 use crate::client::transport::{request_json, HostResponse, MkExchange, Transport};
@@ -54,7 +54,7 @@ impl Transport for CallbackTransport {
 /// validates, maps statuses onto errors and runs the exactly-once delivery; the host only moves
 /// bytes. For each exchange the library calls `callback(user_data, exchange, request_json)` with
 /// `{"method","url","headers":{name: value},"body": text | null}`; before returning, the callback
-/// calls `mk_exchange_respond` (status and body) or `mk_exchange_fail` (no answer: a `transport`
+/// calls `mk_exchange_respond` (status and body; `mk_exchange_header` passes `Retry-After`) or `mk_exchange_fail` (no answer: a `transport`
 /// error; the document may exist and resending the same id is safe). The `Authorization` header
 /// in `headers` holds the credentials: the host must not log it. `timeout_ms` and
 /// `connect_timeout_ms` do not apply; the host's own timeouts do. `data` is `null`.
@@ -122,6 +122,34 @@ pub unsafe extern "C" fn mk_exchange_respond(
         unsafe { std::slice::from_raw_parts(body.cast::<u8>(), body_len) }.to_vec()
     };
     exchange.respond(status, bytes);
+    0
+}
+
+/// One header of the host's answer to one exchange (inside its transport callback, before or
+/// after `mk_exchange_respond`): `name` and `value` are NUL-terminated UTF-8. The library reads
+/// `Retry-After` (delta-seconds; a 408, 429 or 503 then waits that long within the send's
+/// deadline, as on the native path); other headers are ignored, so a host may pass only that
+/// one. Returns 0, or -1 when an argument is NULL or not UTF-8 (the header is then ignored).
+///
+/// # Safety
+/// `exchange` is the pointer the callback received, during the callback; `name` and `value` are
+/// NULL or NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn mk_exchange_header(
+    exchange: *mut MkExchange,
+    name: *const c_char,
+    value: *const c_char,
+) -> i32 {
+    // SAFETY: caller contract (see `# Safety`).
+    let Some(exchange) = (unsafe { exchange.as_mut() }) else {
+        return -1;
+    };
+    // SAFETY: NULL or NUL-terminated (caller contract).
+    let read = unsafe { (read_str(name, "name"), read_str(value, "value")) };
+    let (Ok(name), Ok(value)) = read else {
+        return -1;
+    };
+    exchange.header(name, value);
     0
 }
 

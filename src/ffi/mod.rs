@@ -65,7 +65,9 @@ pub use client::{
 };
 pub use documents::{mk_document_status, mk_requeue, mk_send_check, mk_status};
 pub use envelope::{envelope_string, mk_string_free};
-pub use host_transport::{mk_client_set_transport, mk_exchange_fail, mk_exchange_respond};
+pub use host_transport::{
+    mk_client_set_transport, mk_exchange_fail, mk_exchange_header, mk_exchange_respond,
+};
 pub use trusted_callbacks::{mk_callback_url, mk_callback_verify};
 pub use validation::{mk_tables, mk_validate};
 pub use version::{mk_abi_version, mk_version};

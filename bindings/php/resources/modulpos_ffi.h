@@ -27,6 +27,8 @@ int32_t mk_exchange_respond(MkExchange *exchange,
                             const char *body,
                             uintptr_t body_len);
 
+int32_t mk_exchange_header(MkExchange *exchange, const char *name, const char *value);
+
 int32_t mk_exchange_fail(MkExchange *exchange, const char *message);
 
 char *mk_send_check(const MkClient *client, const char *document_json);

@@ -26,7 +26,8 @@ final class GuzzleTransport
     }
 
     /**
-     * The FFI callback for one exchange: answers through mk_exchange_respond or mk_exchange_fail
+     * The FFI callback for one exchange: answers through mk_exchange_respond (and mk_exchange_header
+     * for Retry-After) or mk_exchange_fail
      * and never lets an exception cross into the library.
      *
      * @param mixed      $userData    unused (NULL)
@@ -49,6 +50,10 @@ final class GuzzleTransport
             $response = $this->guzzle->request($request['method'], $request['url'], $options);
             $body = (string) $response->getBody();
             $ffi->mk_exchange_respond($exchange, $response->getStatusCode(), $body, strlen($body));
+            // The library reads Retry-After (a 408/429/503 waits that long, within the deadline).
+            if ($response->hasHeader('Retry-After')) {
+                $ffi->mk_exchange_header($exchange, 'Retry-After', $response->getHeaderLine('Retry-After'));
+            }
         } catch (\Throwable $e) {
             $ffi->mk_exchange_fail($exchange, self::describe($e, $headers));
         }

@@ -7,6 +7,7 @@ namespace Tests\Binding;
 use Bigperson\ModulposApiClient\Associate;
 use Bigperson\ModulposApiClient\Client;
 use Bigperson\ModulposApiClient\Exceptions\ApiException;
+use Bigperson\ModulposApiClient\Exceptions\ModulposException;
 use Bigperson\ModulposApiClient\Exceptions\TransportException;
 use GuzzleHttp\Handler\MockHandler;
 use GuzzleHttp\HandlerStack;
@@ -98,6 +99,37 @@ class GuzzleTransportTest extends TestCase
         $client = new Client($association['userName'], $association['password'], true, $guzzle, $options);
         $this->assertSame('QUEUED', $client->sendCheck(Receipts::order())['status']);
         $this->assertSame(2, $seen);
+    }
+
+    public function testRetryAfterFromGuzzlesAnswerIsHonouredAsOnTheNativePath(): void
+    {
+        // A 429 asking for 1 s, then the answer: the library waits the second, then resends once.
+        $history = [];
+        $stack = HandlerStack::create(new MockHandler([
+            new Response(429, ['Retry-After' => '1'], '{"status":429,"error":"Too Many Requests","message":"slow down","path":"/x"}'),
+            new Response(200, [], '{"status":"QUEUED","fnState":"READY","message":"Document queued for printing"}'),
+        ]));
+        $stack->push(\GuzzleHttp\Middleware::history($history));
+        $options = ['base_url' => 'http://127.0.0.1:9/api/fn', 'max_attempts' => 3, 'retry_backoff_ms' => 10];
+        $client = new Client('u-1', 'p-1', true, new \GuzzleHttp\Client(['handler' => $stack]), $options);
+        $started = microtime(true);
+        $this->assertSame('QUEUED', $client->sendCheck(Receipts::order())['status']);
+        $this->assertGreaterThanOrEqual(0.95, microtime(true) - $started);
+        $this->assertCount(2, $history);
+
+        // Asked for longer than the deadline: the refusal comes back at once, with the wait.
+        $stack = HandlerStack::create(new MockHandler([
+            new Response(429, ['Retry-After' => '60'], ''),
+        ]));
+        $options['deadline_ms'] = 2000;
+        $client = new Client('u-1', 'p-1', true, new \GuzzleHttp\Client(['handler' => $stack]), $options);
+        try {
+            $client->sendCheck(Receipts::order());
+            $this->fail('a 429 was not an error');
+        } catch (ModulposException $e) {
+            $this->assertSame(429, $e->getHttpStatus());
+            $this->assertSame(60000, $e->getRetryAfterMs());
+        }
     }
 
     public function testAGuzzleFailureIsATransportErrorWithoutThePassword(): void
