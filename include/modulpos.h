@@ -12,6 +12,15 @@
 #include <stdint.h>
 
 /**
+ * The version of the library this header belongs to (Cargo.toml's). `mk_version()` returns
+ * the loaded library's at run time: a program built against this header can compare the two.
+ */
+#define MODULPOS_VERSION_MAJOR 0
+#define MODULPOS_VERSION_MINOR 1
+#define MODULPOS_VERSION_PATCH 0
+#define MODULPOS_VERSION "0.1.0"
+
+/**
  * The version of this C ABI; wrappers check it when they load the library. It changes only when
  * a signature or the meaning of an existing call changes.
  */

@@ -65,6 +65,35 @@ fn c_header_declares_every_export_with_docs() {
     }
 }
 
+/// The version macros are this crate's version (the one `mk_version()` returns), split as
+/// SemVer: `cargo xtask headers` writes them from Cargo.toml.
+#[test]
+fn c_header_version_macros_are_the_crate_version() {
+    let header = read("include/modulpos.h");
+    let version = env!("CARGO_PKG_VERSION");
+    let define = |name: &str| {
+        let prefix = format!("#define {name} ");
+        header
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {name} in include/modulpos.h"))
+            .to_owned()
+    };
+    assert_eq!(define("MODULPOS_VERSION"), format!("\"{version}\""));
+    assert_eq!(
+        define("MODULPOS_VERSION_MAJOR"),
+        env!("CARGO_PKG_VERSION_MAJOR")
+    );
+    assert_eq!(
+        define("MODULPOS_VERSION_MINOR"),
+        env!("CARGO_PKG_VERSION_MINOR")
+    );
+    assert_eq!(
+        define("MODULPOS_VERSION_PATCH"),
+        env!("CARGO_PKG_VERSION_PATCH")
+    );
+}
+
 #[test]
 fn php_header_has_no_preprocessor_lines_and_the_same_prototypes() {
     let php = read(PHP_HEADER);

@@ -115,6 +115,17 @@ static void test_static_exports(void) {
     record(mk_abi_version() == 1, "mk_abi_version() == 1", NULL);
     const char *version = mk_version();
     record(version != NULL && strchr(version, '.') != NULL, "mk_version() is a version", version);
+    /* The header's version macros (cargo xtask headers, from Cargo.toml) are the library's. */
+    record(version != NULL && strcmp(version, MODULPOS_VERSION) == 0,
+           "mk_version() == MODULPOS_VERSION (" MODULPOS_VERSION ")", version);
+    char numeric[64];
+    snprintf(numeric, sizeof numeric, "%d.%d.%d", MODULPOS_VERSION_MAJOR, MODULPOS_VERSION_MINOR,
+             MODULPOS_VERSION_PATCH);
+    size_t numeric_length = strlen(numeric);
+    record(version != NULL && strncmp(version, numeric, numeric_length) == 0 &&
+               (version[numeric_length] == '\0' || version[numeric_length] == '-' ||
+                version[numeric_length] == '+'),
+           "MODULPOS_VERSION_MAJOR.MINOR.PATCH is mk_version()'s MAJOR.MINOR.PATCH", numeric);
     expect(mk_tables(), "mk_tables", "\"ok\":true", "\"doc_types\"", "\"vat_tags\"",
            "\"error_codes\"", "\"internal\"", NULL);
     mk_string_free(NULL);

@@ -11,7 +11,9 @@
 //! lint stand in for building with the minimum toolchain itself.
 //!
 //! - `include/modulpos.h` from `cbindgen.toml`: the C header (doc comments, include guard, C++
-//!   `extern "C"`).
+//!   `extern "C"`), and the version macros `MODULPOS_VERSION_MAJOR`/`_MINOR`/`_PATCH` and
+//!   `MODULPOS_VERSION` from the `version` in Cargo.toml's `[package]` (so a version bump without
+//!   regenerating fails the check).
 //! - `bindings/php/resources/modulpos_ffi.h` from `cbindgen-php.toml`: the same declarations for
 //!   PHP's `FFI::cdef`, which has no preprocessor, so every `#` line cbindgen emits is dropped.
 //!   The PHP package holds the only copy, so it works when installed away from this repository.
@@ -25,6 +27,9 @@ struct Header {
     config: &'static str,
     output: &'static str,
     php_safe: bool,
+    /// The `MODULPOS_VERSION*` macros after the includes (not in the PHP copy: FFI::cdef has no
+    /// preprocessor, and PHP asks the loaded library, mk_version()).
+    version_macros: bool,
 }
 
 const HEADERS: &[Header] = &[
@@ -32,11 +37,13 @@ const HEADERS: &[Header] = &[
         config: "cbindgen.toml",
         output: "include/modulpos.h",
         php_safe: false,
+        version_macros: true,
     },
     Header {
         config: "cbindgen-php.toml",
         output: "bindings/php/resources/modulpos_ffi.h",
         php_safe: true,
+        version_macros: false,
     },
 ];
 
@@ -95,7 +102,10 @@ fn repository_root() -> PathBuf {
 }
 
 fn generate(root: &Path, header: &Header) -> Result<String, String> {
-    let config = cbindgen::Config::from_file(root.join(header.config))?;
+    let mut config = cbindgen::Config::from_file(root.join(header.config))?;
+    if header.version_macros {
+        config.after_includes = Some(version_macros(&package_version(root)?)?);
+    }
     let bindings = cbindgen::Builder::new()
         .with_config(config)
         // cbindgen follows the `mod` declarations of src/ffi/mod.rs into its files, in order.
@@ -112,6 +122,51 @@ fn generate(root: &Path, header: &Header) -> Result<String, String> {
     } else {
         text
     })
+}
+
+/// The `version` of Cargo.toml's `[package]` (the library's; `mk_version()` returns it).
+fn package_version(root: &Path) -> Result<String, String> {
+    let path = root.join("Cargo.toml");
+    let manifest =
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package {
+            if let Some(value) = line.strip_prefix("version = \"") {
+                if let Some(version) = value.strip_suffix('"') {
+                    return Ok(version.to_owned());
+                }
+            }
+        }
+    }
+    Err(format!(
+        "{}: no `version = \"...\"` in [package]",
+        path.display()
+    ))
+}
+
+/// The version macros for the C header: numeric MAJOR/MINOR/PATCH (for `#if`) and the whole
+/// version string, pre-release and build metadata included (what `mk_version()` returns).
+fn version_macros(version: &str) -> Result<String, String> {
+    let core = version.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<u64> = core
+        .split('.')
+        .map(|part| part.parse::<u64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("Cargo.toml version {version:?} is not MAJOR.MINOR.PATCH"))?;
+    let [major, minor, patch] = parts[..] else {
+        return Err(format!(
+            "Cargo.toml version {version:?} is not MAJOR.MINOR.PATCH"
+        ));
+    };
+    Ok(format!(
+        "\n/**\n * The version of the library this header belongs to (Cargo.toml's). `mk_version()` returns\n \
+         * the loaded library's at run time: a program built against this header can compare the two.\n \
+         */\n#define MODULPOS_VERSION_MAJOR {major}\n#define MODULPOS_VERSION_MINOR {minor}\n\
+         #define MODULPOS_VERSION_PATCH {patch}\n#define MODULPOS_VERSION \"{version}\""
+    ))
 }
 
 /// Drop every preprocessor line and constant cbindgen may emit; keep typedefs and prototypes,
