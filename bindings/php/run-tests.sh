@@ -18,5 +18,13 @@ php -r 'exit(extension_loaded("FFI") ? 0 : 1);' || { echo "php has no FFI extens
 start_sandbox --queue-ms 50 --print-ms 50 || exit 1
 echo "sandbox: $SANDBOX_ROOT"
 
-phpunit -c "$here/phpunit.xml.dist" "$@"
+# PHPUnit 9 (Debian 11, 12) reads phpunit.xml.dist; 11 and later (Debian 13) phpunit11.xml.dist,
+# the same suites in the schema PHPUnit 10 introduced. tests/php-matrix runs both.
+major="$(phpunit --version | sed -n 's/^PHPUnit \([0-9]*\)\..*/\1/p')"
+case "$major" in
+    9) config="$here/phpunit.xml.dist" ;;
+    1[1-9]) config="$here/phpunit11.xml.dist" ;;
+    *) echo "PHPUnit ${major:-?} is not supported: use 9 (phpunit.xml.dist) or 11 and later (phpunit11.xml.dist)" >&2; exit 1 ;;
+esac
+phpunit -c "$config" "$@"
 exit $?

@@ -87,6 +87,7 @@ class ClientTest extends TestCase
     /**
      * @depends testSendCheck
      */
+    #[\PHPUnit\Framework\Attributes\Depends('testSendCheck')]
     public function testGetDocumentStatus(): void
     {
         $this->assertNotEmpty(self::$documentId);

@@ -104,6 +104,7 @@ class ApiErrorsTest extends TestCase
      *
      * @param array<string, mixed> $fault
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('faults')]
     public function testEachFaultHasItsException(array $fault, string $class, string $code, ?int $status, bool $retryable): void
     {
         // A GET whose connection closes before any answer is asked once more (a stale kept-alive
@@ -125,7 +126,7 @@ class ApiErrorsTest extends TestCase
         $this->assertIsString(self::$client->getStatusFiscalService()['status']);
     }
 
-    public function faults(): array
+    public static function faults(): array
     {
         return [
             '503 json' => [['kind' => 'http_status', 'status' => 503, 'body' => 'json'], ApiException::class, 'server_error', 503, true],

@@ -23,6 +23,7 @@ class ErrorMapperTest extends TestCase
     /**
      * @dataProvider codes
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('codes')]
     public function testEveryCodeHasItsClass(string $code, string $class, ?int $status, bool $retryable): void
     {
         $e = ErrorMapper::fromEnvelopeError([
@@ -79,7 +80,7 @@ class ErrorMapperTest extends TestCase
         $this->assertSame(340000, $e->getIssueCount());
     }
 
-    public function codes(): array
+    public static function codes(): array
     {
         return [
             ['validation', ValidationException::class, null, false],

@@ -99,7 +99,7 @@ class LibraryLoadingTest extends TestCase
         $package = $repository . '/bindings/php';
         $this->copyPackage($package);
         mkdir($package . '/lib');
-        symlink(Library::origin() === 'preloaded FFI scope MODULPOS' ? $this->builtLibrary() : realpath(Library::origin()), $package . '/lib/libmodulpos.so');
+        symlink($this->builtLibrary(), $package . '/lib/libmodulpos.so');
         mkdir($repository . '/target/release', 0777, true);
         file_put_contents($repository . '/target/release/libmodulpos.so', 'not a library');
 
@@ -179,8 +179,13 @@ class LibraryLoadingTest extends TestCase
         return $result;
     }
 
+    /** The library this process loaded (from the package's lib/ when installed), else a Cargo build. */
     private function builtLibrary(): string
     {
+        $loaded = Library::origin() === 'preloaded FFI scope MODULPOS' ? false : realpath(Library::origin());
+        if ($loaded !== false) {
+            return $loaded;
+        }
         foreach (['release', 'debug'] as $profile) {
             $path = realpath(self::PACKAGE . "/../../target/$profile/libmodulpos.so");
             if ($path !== false) {

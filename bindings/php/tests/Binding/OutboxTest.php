@@ -39,7 +39,7 @@ final class OutboxTest extends TestCase
     /**
      * @return array<string, array{0: string}>
      */
-    public function databases(): array
+    public static function databases(): array
     {
         return ['sqlite' => ['sqlite'], 'mariadb' => ['mysql'], 'postgres' => ['pgsql']];
     }
@@ -72,6 +72,7 @@ final class OutboxTest extends TestCase
     }
 
     /** @dataProvider databases */
+    #[\PHPUnit\Framework\Attributes\DataProvider('databases')]
     public function testInstallIsIdempotentAndEnqueueFollowsTheCallersTransaction(string $driver): void
     {
         [$pdo, $table] = $this->connect($driver);
@@ -114,6 +115,7 @@ final class OutboxTest extends TestCase
     }
 
     /** @dataProvider databases */
+    #[\PHPUnit\Framework\Attributes\DataProvider('databases')]
     public function testAnInvalidReceiptIsNeverQueued(string $driver): void
     {
         [$pdo, $table] = $this->connect($driver);
@@ -155,6 +157,7 @@ final class OutboxTest extends TestCase
      *
      * @dataProvider databases
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('databases')]
     public function testTheWorkerSendsWhatWasCommittedOnce(string $driver): void
     {
         Sandbox::require();

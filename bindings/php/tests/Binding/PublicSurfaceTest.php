@@ -34,12 +34,28 @@ class PublicSurfaceTest extends TestCase
 
         $missing = [];
         foreach ($original as $line) {
-            $expected = self::CHANGED[$line] ?? $line;
+            $expected = self::onThisPhp(self::CHANGED[$line] ?? $line);
             if (!in_array($expected, $ours, true) && !self::extends($expected, $ours)) {
                 $missing[] = $line;
             }
         }
         $this->assertSame([], $missing, 'items of the original public surface that the binding lacks or changed');
+    }
+
+    /**
+     * The fixture was written on PHP 8, where every class with __toString() implements Stringable
+     * by itself. PHP 7.4 has no Stringable: there the same class lists the rest of its interfaces.
+     * Nothing else is changed, so the comparison stays exact on every version.
+     */
+    private static function onThisPhp(string $line): string
+    {
+        if (PHP_VERSION_ID >= 80000 || preg_match('/^class .* implements (.*)$/', $line, $m) !== 1) {
+            return $line;
+        }
+        $interfaces = array_values(array_diff(explode(', ', $m[1]), ['Stringable']));
+        $head = substr($line, 0, -strlen(' implements ' . $m[1]));
+
+        return $interfaces === [] ? $head : $head . ' implements ' . implode(', ', $interfaces);
     }
 
     /**

@@ -85,13 +85,14 @@ class OrderItemTest extends TestCase
      *
      * @param mixed $value
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('disallowedVatTags')]
     public function testOrderItemRejectsEveryValueOutsideTheVatTable($value): void
     {
         $this->expectException(VatTagNotAllowed::class);
         (new OrderItem())->setVatTag($value);
     }
 
-    public function disallowedVatTags(): array
+    public static function disallowedVatTags(): array
     {
         return [[1108], [1101], [1115], [0], [null], ['1105abc'], [1105.0], [true], [[1105]]];
     }

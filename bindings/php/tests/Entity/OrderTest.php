@@ -94,6 +94,7 @@ class OrderTest extends TestCase
      *
      * @param mixed $value
      */
+    #[\PHPUnit\Framework\Attributes\DataProvider('disallowedTypeOperations')]
     public function testOrderRejectsEveryValueOutsideTheDocumentTypes($value): void
     {
         $order = new Order();
@@ -105,7 +106,7 @@ class OrderTest extends TestCase
         }
     }
 
-    public function disallowedTypeOperations(): array
+    public static function disallowedTypeOperations(): array
     {
         return [['NONE'], ['sale'], [''], [null], [1], [['SALE']], ['SALE ']];
     }
