@@ -13,6 +13,7 @@
 #      (fuzz/run.sh) and the FFI layer's unit tests under miri (tests/miri/run.sh). Their installs
 #      and builds (nightly, cargo-fuzz, miri) run at nice 19 in the background from the start, so
 #      they mostly overlap the suites that wait on sandboxes and servers.
+#   9. runs the PHP suite on PHP 7.4 and 8.4 in Debian chroots, made in the background from the start.
 # Every suite runs even when an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,7 @@ install_missing() {
     [ -f /usr/share/php/GuzzleHttp/autoload.php ] || need+=(php-guzzlehttp-guzzle) # a shop's Guzzle client as transport
     # psr/log for the PHP audit-trail test (the binding itself works without it)
     [ -f /usr/share/php/Psr/Log/LoggerInterface.php ] || need+=(php-psr-log)
+    command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap) # the PHP 7.4 / 8.4 chroots (tests/php-matrix)
     [ ${#need[@]} -eq 0 ] && return 0
     step "installing ${need[*]}"
     local sudo=""
@@ -57,6 +59,12 @@ run_suite() {
 install_missing || { echo "could not install the test dependencies" >&2; exit 1; }
 php -r 'exit(extension_loaded("FFI") ? 0 : 1);' 2>/dev/null || { echo "php has no FFI extension (Debian: php8.2-cli ships it)" >&2; exit 1; }
 
+# The Debian 11 / 13 chroots of the PHP version matrix take minutes, mostly downloads: made in the
+# background meanwhile (tests/php-matrix/chroots.sh; its suite below waits for them).
+mkdir -p target
+bash tests/php-matrix/chroots.sh >target/php-matrix-chroots.log 2>&1 &
+chroots_pid=$!
+
 step "build (release): library + sandbox"
 cargo build --release --workspace --locked || exit 1
 
@@ -75,6 +83,7 @@ run_suite "C ABI under AddressSanitizer + UndefinedBehaviorSanitizer" bash tests
 run_suite "Python ctypes" bash tests/python/run.sh
 run_suite "PHP binding (PHPUnit)" bash bindings/php/run-tests.sh
 run_suite "release artifacts (dist/: glibc 2.17, Composer without Rust, C SDK)" bash tests/dist/run.sh
+run_suite "PHP 7.4 and 8.4 (Debian 11 / 13 chroots, PHPUnit on dist's library)" bash tests/php-matrix/run.sh
 # Not the benchmark: 3 calls per arm, so it cannot rot unnoticed (about a minute, mostly its build).
 run_suite "benchmark smoke run (benches/run.sh, 3 calls per arm)" env BENCH_CALLS=3 BENCH_RSS_CALLS=20 bash benches/run.sh
 run_suite "PHP-FPM (real master, FastCGI; preload and ffi.enable=true)" bash tests/fpm/run.sh
@@ -85,6 +94,7 @@ wait "$nightly_prepare" || echo "they did not finish cleanly; the suites below r
 run_suite "fuzz smoke (fuzz/run.sh: every target ${FUZZ_SECONDS:-20} s from the seed corpus)" bash fuzz/run.sh
 run_suite "miri: the FFI layer's unit tests (tests/miri/run.sh)" bash tests/miri/run.sh
 
+wait "$chroots_pid" 2>/dev/null
 step "summary"
 for s in "${passed[@]}"; do echo "  ok      $s"; done
 for s in "${skipped[@]}"; do echo "  SKIPPED $s (it could not run here: see its output above)"; done
