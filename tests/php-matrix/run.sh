@@ -36,7 +36,8 @@ sandbox_bin="$dist/modulpos-sandbox-$version-x86_64-unknown-linux-gnu"
 work="$(mktemp -d /tmp/modulpos-php-matrix.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 unzip -q "$zip" -d "$work/package"
-for part in src resources autoload.php preload.php bin; do
+# (The archive adds resources/outbox/, the one copy of sql/outbox/, and a version in composer.json.)
+for part in src resources/modulpos_ffi.h autoload.php preload.php bin; do
     diff -r "$root/bindings/php/$part" "$work/package/$part" >/dev/null ||
         fail "$zip is stale: its $part differs from bindings/php/$part (run scripts/dist.sh)"
 done
