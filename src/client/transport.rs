@@ -8,7 +8,7 @@
 //! `{"method","url","headers":{name: value},"body": text | null}` and the host answers by calling
 //! [`MkExchange::respond`] (status and body) or [`MkExchange::fail`] (the connection failed),
 //! through `mk_exchange_respond` / `mk_exchange_fail`, before its callback returns. The C
-//! callback adapter itself is in `ffi/host_transport.rs` (the only place with `unsafe`).
+//! callback adapter itself is in `ffi/host_transport.rs` (the C ABI, where the `unsafe` code lives).
 //!
 //! A host failure is a `transport` error: the document may or may not have reached the service,
 //! and resending the same id is safe (the delivery loop asks for its status first). No header
