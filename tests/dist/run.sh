@@ -53,7 +53,7 @@ for binary in "$work/package/lib/libmodulpos.so" "$sdk/lib/libmodulpos.so.$versi
         fail "$(basename "$binary") needs GLIBC_$newest, more than 2.17"
     echo "$(basename "$binary"): newest glibc symbol version GLIBC_$newest"
 done
-readelf -d "$sdk/lib/libmodulpos.so.$version" | grep 'SONAME' | tee /dev/stderr | grep -q '\[libmodulpos.so.0\]' ||
+readelf -d "$sdk/lib/libmodulpos.so.$version" | grep 'SONAME' | tee -a /dev/stderr | grep -q '\[libmodulpos.so.0\]' ||
     fail "no SONAME libmodulpos.so.0"
 
 echo "== the outbox schema in the Composer archive"
