@@ -264,20 +264,12 @@ impl Http {
                 )?
             }
         };
-        let status = answer.status;
-        if (200..300).contains(&status) {
-            return Ok(Reply {
-                status,
-                body: answer.body,
-            });
-        }
-        let retry_after_ms = answer.retry_after.as_deref().and_then(parse_retry_after_ms);
-        Err(status_error(
-            status,
-            &answer.body,
-            &what.to_string(),
-            retry_after_ms,
-        ))
+        reply_or_status_error(
+            answer.status,
+            answer.body,
+            answer.retry_after.as_deref(),
+            what,
+        )
     }
 
     fn map_wire_error(
@@ -355,16 +347,24 @@ fn host_call(
             detail: format!("{what}: the answer is larger than {MAX_RESPONSE_BYTES} bytes"),
         });
     }
+    reply_or_status_error(status, answer.body, answer.retry_after.as_deref(), what)
+}
+
+/// An answer of any carrier (the native client, ureq behind a proxy, a host's transport): a 2xx
+/// is the reply; any other status is the error it maps to, with its `Retry-After`.
+fn reply_or_status_error(
+    status: u16,
+    body: Vec<u8>,
+    retry_after: Option<&str>,
+    what: What,
+) -> Result<Reply> {
     if (200..300).contains(&status) {
-        return Ok(Reply {
-            status,
-            body: answer.body,
-        });
+        return Ok(Reply { status, body });
     }
-    let retry_after_ms = answer.retry_after.as_deref().and_then(parse_retry_after_ms);
+    let retry_after_ms = retry_after.and_then(parse_retry_after_ms);
     Err(status_error(
         status,
-        &answer.body,
+        &body,
         &what.to_string(),
         retry_after_ms,
     ))
